@@ -1,0 +1,26 @@
+package io.tracer.cli;
+
+import io.tracer.config.ConfigLoader;
+import io.tracer.config.TracerConfig;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options every job takes: a config file and -D overrides. */
+public final class CommonOptions {
+    @Option(names = "--conf", paramLabel = "FILE",
+            description = "HOCON config file (any Hadoop URI); overrides the bundled defaults.")
+    String confFile;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "Override one config key, e.g. -Dtracer.split.train=0.7 (the tracer. prefix is optional).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** Loads the config; {@code flagOverrides} are the command's own flags, which win over everything. */
+    public TracerConfig load(Map<String, String> flagOverrides) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(flagOverrides);
+        return ConfigLoader.load(confFile, all);
+    }
+}
