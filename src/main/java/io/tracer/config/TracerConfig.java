@@ -71,7 +71,7 @@ public record TracerConfig(
         }
     }
 
-    public record Calibrate(List<Double> targets, double delta, int gridSize, double minCoverage) {
+    public record Calibrate(List<Double> targets, double delta, int gridSize, double minCoverage, double deployTarget) {
         public Calibrate {
             require(!targets.isEmpty(), "tracer.calibrate.targets", "must name at least one target");
             for (double t : targets) {
@@ -80,6 +80,7 @@ public record TracerConfig(
             require(delta > 0 && delta < 1, "tracer.calibrate.delta", "must be in (0, 1)");
             require(gridSize >= 2, "tracer.calibrate.grid-size", "must be at least 2");
             require(minCoverage >= 0 && minCoverage <= 1, "tracer.calibrate.min-coverage", "must be in [0, 1]");
+            require(deployTarget > 0 && deployTarget < 1, "tracer.calibrate.deploy-target", "must be in (0, 1)");
         }
     }
 
@@ -123,7 +124,8 @@ public record TracerConfig(
                             c.getInt("zoo.folds"), c.getString("zoo.metric"), c.getInt("zoo.parallelism")),
                     new Gate(c.getStringList("gate.candidates")),
                     new Calibrate(c.getDoubleList("calibrate.targets"), c.getDouble("calibrate.delta"),
-                            c.getInt("calibrate.grid-size"), c.getDouble("calibrate.min-coverage")),
+                            c.getInt("calibrate.grid-size"), c.getDouble("calibrate.min-coverage"),
+                            c.getDouble("calibrate.deploy-target")),
                     new Pipeline(c.getStringList("pipeline.families")),
                     new Lakehouse(c.getString("lakehouse.root"), c.getString("lakehouse.database")),
                     new Report(c.getLong("report.daily-volume"), c.getDouble("report.price-per-call"),

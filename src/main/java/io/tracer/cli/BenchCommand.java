@@ -1,0 +1,77 @@
+package io.tracer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tracer.bench.Banking77Benchmark;
+import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.LakehouseLayout;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
+        subcommands = {BenchCommand.Banking77.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77");
+    }
+
+    static void print(Map<String, Object> result) {
+        try {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(result));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A local path without a scheme becomes an absolute file: URI; URIs pass through. */
+    static String qualify(SparkSession spark, String pathOrUri) {
+        try {
+            Path p = new Path(pathOrUri);
+            if (p.toUri().getScheme() != null) {
+                return pathOrUri;
+            }
+            return FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "banking77", mixinStandardHelpOptions = true,
+            description = "B1: Banking77 coverage at certified agreement, on train.csv (traces) and test.csv (future traffic).")
+    static final class Banking77 implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        FitOptions fit;
+
+        @Option(names = "--data", description = "Folder with train.csv and test.csv (default ${DEFAULT-VALUE}).")
+        String data = "../shared/data/banking77";
+
+        @Override
+        public Integer call() {
+            TracerConfig config = common.load(fit.overrides());
+            SparkSession spark = SparkSessions.create("tracer bench banking77", config);
+            try {
+                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+                print(new Banking77Benchmark(spark, config, layout).run(qualify(spark, data)));
+                return TracerCli.EXIT_OK;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+}

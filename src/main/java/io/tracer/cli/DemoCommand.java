@@ -1,0 +1,54 @@
+package io.tracer.cli;
+
+import io.tracer.config.TracerConfig;
+import io.tracer.job.FitRequest;
+import io.tracer.job.FitRun;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.traces.SyntheticSpec;
+import io.tracer.traces.SyntheticTraceGenerator;
+import io.tracer.traces.TraceSource;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate synthetic traces, fit them and print the summary: the whole job with no "
+                + "arguments, on Spark local mode and Delta under the lakehouse root.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    FitOptions fit;
+
+    @Option(names = "--rows", description = "Synthetic traces to generate (default ${DEFAULT-VALUE}).")
+    long rows = 20_000;
+
+    @Override
+    public Integer call() {
+        TracerConfig config = common.load(fit.overrides());
+        LOG.info("effective configuration:\n{}", config.render());
+        SparkSession spark = SparkSessions.create("tracer demo", config);
+        try {
+            LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+            String tracesUri = layout.root() + "/demo/traces";
+            SyntheticSpec spec = SyntheticSpec.defaults(rows, config.seed());
+            long written = new SyntheticTraceGenerator(spark).write(spec, tracesUri, true);
+            LOG.info("generated {} synthetic traces at {}", written, tracesUri);
+            String runId = fit.runId != null ? fit.runId : FitRun.newRunId();
+            FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(tracesUri),
+                    runId, config.calibrate().deployTarget(), !fit.noPublish, Optional.empty(), "demo"));
+            System.out.println(done.summary());
+            return TracerCli.EXIT_OK;
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.tracer.job;
+
+/** The tracer version that ran, from the jar manifest ("dev" when run from classes). */
+public final class CodeVersion {
+    private CodeVersion() {}
+
+    public static String get() {
+        String v = CodeVersion.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

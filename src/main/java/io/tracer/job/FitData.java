@@ -1,0 +1,15 @@
+package io.tracer.job;
+
+import io.tracer.embed.EncoderInfo;
+import io.tracer.zoo.LabelIndex;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The prepared rows of a fit: validated, embedded, split, indexed. {@code train} carries CV
+ * folds. Nothing downstream of the split reads calibration rows except certification and
+ * reporting.
+ */
+public record FitData(EncoderInfo encoder, LabelIndex labels, Dataset<Row> train, Dataset<Row> selection,
+                      Dataset<Row> calibration, long trainRows, long selectionRows, long calibrationRows,
+                      long readRows, long validRows, long quarantinedRows) {}

@@ -1,0 +1,32 @@
+package io.tracer.job;
+
+import io.tracer.gate.GateModel;
+import io.tracer.pipeline.CandidateCounts;
+import io.tracer.pipeline.TargetOutcome;
+import io.tracer.zoo.ZooResult;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a fit decided, for publication, tables and the summary.
+ *
+ * @param selection   selection rows predicted by the surrogate and scored by every gate
+ * @param calibration the same for calibration rows (read only by certification and reports)
+ */
+public record FitResult(FitRequest request, FitData data, ZooResult zoo, Map<String, GateModel> gates,
+                        Map<String, Double> gateAuc, List<CandidateCounts> candidates,
+                        List<TargetOutcome> outcomes, Dataset<Row> selection, Dataset<Row> calibration,
+                        Map<String, Double> stageSeconds) {
+
+    public TargetOutcome outcome(double target) {
+        return outcomes.stream().filter(o -> o.target() == target).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no outcome for target " + target));
+    }
+
+    public TargetOutcome deployed() {
+        return outcome(request.deployTarget());
+    }
+}

@@ -1,0 +1,86 @@
+package io.tracer.job;
+
+import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.pipeline.TargetOutcome;
+import io.tracer.policy.LoadedPolicy;
+import io.tracer.report.FitSummary;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A whole fit as users run it: the runs-table row, the fit, the policy, the metric tables
+ * and the summary. A failure marks the run failed and leaves the current policy untouched.
+ */
+public final class FitRun {
+    private static final Logger LOG = LoggerFactory.getLogger(FitRun.class);
+
+    /** What a finished run hands back to its command. */
+    public record Finished(FitResult fit, Optional<LoadedPolicy> policy, String summary) {}
+
+    private final SparkSession spark;
+    private final TracerConfig config;
+    private final LakehouseLayout layout;
+
+    public FitRun(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this.spark = spark;
+        this.config = config;
+        this.layout = layout;
+    }
+
+    /** A sortable, unique run id: UTC time plus a random suffix. */
+    public static String newRunId() {
+        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    public Finished run(FitRequest request) {
+        long started = System.nanoTime();
+        RunRecorder recorder = new RunRecorder(spark, config, layout, request.runId(),
+                request.parentRunId().orElse(null), request.command(), request.traces().uri());
+        recorder.started();
+        try {
+            FitResult fit = new FitJob(spark, config, layout).run(request);
+            FitPublisher publisher = new FitPublisher(spark, config, layout);
+            Optional<LoadedPolicy> policy = publisher.publishPolicy(fit);
+            publisher.writeTables(fit);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String summary = FitSummary.render(request.runId(), fit.outcomes(), fit.deployed(),
+                    labelLines(fit, fit.deployed()), config.report(), policy.map(LoadedPolicy::uri).orElse(null),
+                    seconds);
+            TargetOutcome d = fit.deployed();
+            recorder.succeeded(fit.data().readRows(), fit.data().validRows(), fit.data().quarantinedRows(),
+                    policy.map(LoadedPolicy::uri).orElse(null),
+                    String.format("target %.3f: %s, coverage %.4f", d.target(), d.method().id(), d.coverage()));
+            return new Finished(fit, policy, summary);
+        } catch (RuntimeException e) {
+            LOG.error("run {} failed: {}", request.runId(), e.getMessage());
+            try {
+                recorder.failed(e);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    private static List<FitSummary.LabelLine> labelLines(FitResult fit, TargetOutcome outcome) {
+        List<FitSummary.LabelLine> lines = new ArrayList<>();
+        for (Row r : FitPublisher.coverageRows(outcome, fit.data().calibration())) {
+            long handled = r.getLong(2);
+            lines.add(new FitSummary.LabelLine(fit.data().labels().label((int) r.getDouble(0)), r.getLong(1),
+                    handled, handled == 0 ? null : (double) r.getLong(3) / handled));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,59 @@
+package io.tracer.job;
+
+import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.DeltaWriter;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.MetricTable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Keeps a run's row in the runs table true: written as running when the run starts and
+ * rewritten (same run id, so replaced, not duplicated) as succeeded or failed at the end.
+ */
+public final class RunRecorder {
+    private final SparkSession spark;
+    private final TracerConfig config;
+    private final LakehouseLayout layout;
+    private final String runId;
+    private final String parentRunId;
+    private final String command;
+    private final String tracesUri;
+    private final Timestamp startedAt = Timestamp.from(Instant.now());
+
+    public RunRecorder(SparkSession spark, TracerConfig config, LakehouseLayout layout, String runId,
+                       String parentRunId, String command, String tracesUri) {
+        this.spark = spark;
+        this.config = config;
+        this.layout = layout;
+        this.runId = runId;
+        this.parentRunId = parentRunId;
+        this.command = command;
+        this.tracesUri = tracesUri;
+    }
+
+    public void started() {
+        write("running", null, null, null, null, null, "started");
+    }
+
+    public void succeeded(long read, long valid, long quarantined, String policyUri, String message) {
+        write("succeeded", Timestamp.from(Instant.now()), read, valid, quarantined, policyUri, message);
+    }
+
+    public void failed(Throwable error) {
+        write("failed", Timestamp.from(Instant.now()), null, null, null, null, String.valueOf(error.getMessage()));
+    }
+
+    private void write(String status, Timestamp finishedAt, Long read, Long valid, Long quarantined,
+                       String policyUri, String message) {
+        Row row = RowFactory.create(runId, parentRunId, startedAt, finishedAt, status, command, tracesUri, null,
+                read, valid, quarantined, config.seed(), config.render(), CodeVersion.get(), policyUri, message);
+        new DeltaWriter(spark, layout).write(MetricTable.RUNS, runId,
+                spark.createDataFrame(List.of(row), MetricTable.RUNS.schema()));
+    }
+}

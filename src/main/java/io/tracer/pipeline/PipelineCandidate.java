@@ -1,0 +1,26 @@
+package io.tracer.pipeline;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+
+/**
+ * One candidate policy of a family: its stages, and the selection and calibration rows scored
+ * by it (columns of {@link ScoredColumns} plus trace id and teacher label index).
+ *
+ * @param target the target the candidate was built for, or NaN when it serves every target
+ *               (global and L2D are target-free; an RSB cascade's first-stage threshold is not)
+ */
+public record PipelineCandidate(Family family, String surrogate, String gate, List<PolicyStage> stages,
+                                double target, Dataset<Row> selection, Dataset<Row> calibration) {
+
+    public boolean servesTarget(double t) {
+        return Double.isNaN(target) || target == t;
+    }
+
+    /** Name used in tables and logs, e.g. {@code l2d[lr-1e-3 + boosted]}. */
+    public String label() {
+        return family.id() + "[" + surrogate + (gate == null ? "" : " + " + gate) + "]";
+    }
+}

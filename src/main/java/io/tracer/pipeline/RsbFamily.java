@@ -1,0 +1,101 @@
+package io.tracer.pipeline;
+
+import io.tracer.Columns;
+import io.tracer.gate.GateModel;
+import io.tracer.gate.GateTrainer;
+import io.tracer.zoo.SurrogateModel;
+import io.tracer.zoo.SurrogateSpec;
+import io.tracer.zoo.ZooResult;
+import io.tracer.zoo.ZooTrainer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * RSB: a second surrogate and gate trained on the train rows the first stage defers, chained
+ * after it. The first stage's gate threshold {@code t1} is fixed from the selection split
+ * before the second stage is trained; the cascade is then scored with {@link CascadeScore}
+ * and certified as one policy.
+ */
+public final class RsbFamily {
+    private static final Logger LOG = LoggerFactory.getLogger(RsbFamily.class);
+
+    /** Fewer deferred train rows than this cannot train a second surrogate worth certifying. */
+    public static final long MIN_DEFERRED_ROWS = 200;
+
+    private final ZooTrainer zooTrainer;
+    private final GateTrainer gateTrainer;
+    private final long seed;
+
+    public RsbFamily(ZooTrainer zooTrainer, GateTrainer gateTrainer, long seed) {
+        this.zooTrainer = zooTrainer;
+        this.gateTrainer = gateTrainer;
+        this.seed = seed;
+    }
+
+    /**
+     * @param outOfFold  the first surrogate's out-of-fold train predictions (with fold)
+     * @param selection  selection rows predicted by the first surrogate and scored by its gates
+     * @param calibration the same for calibration rows
+     */
+    public Optional<PipelineCandidate> build(double target, SurrogateModel first, SurrogateSpec secondSpec,
+                                             String gateName, GateModel firstGate, double t1,
+                                             Dataset<Row> outOfFold, Dataset<Row> selection,
+                                             Dataset<Row> calibration) {
+        Dataset<Row> deferred = GateScores.add(outOfFold, firstGate, "rsb_s1")
+                .where(col("rsb_s1").lt(t1).or(col("rsb_s1").isNaN()))
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
+                countDistinct(col(Columns.LABEL_INDEX))).first();
+        long rows = stats.getLong(0);
+        long labels = stats.getLong(1);
+        if (rows < MIN_DEFERRED_ROWS || labels < 2) {
+            LOG.info("rsb at target {}: {} deferred train rows over {} labels, too few for a second stage",
+                    target, rows, labels);
+            deferred.unpersist();
+            return Optional.empty();
+        }
+        LOG.info("rsb at target {}: training a second {} on {} deferred train rows (first gate {} < {})",
+                target, secondSpec.name(), rows, gateName, t1);
+        ZooResult second = zooTrainer.train(deferred, List.of(secondSpec));
+        GateModel secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
+        second.outOfFold().unpersist();
+        deferred.unpersist();
+
+        return Optional.of(new PipelineCandidate(Family.RSB, first.spec().name() + ">" + secondSpec.name(), gateName,
+                List.of(new PolicyStage(1, first, firstGate, t1),
+                        new PolicyStage(2, second.winner(), secondGate, Double.NaN)),
+                target,
+                cascade(selection, gateName, t1, second.winner(), secondGate),
+                cascade(calibration, gateName, t1, second.winner(), secondGate)));
+    }
+
+    /** The cascade's scored rows; the same expression as {@link CascadeScore#combine}. */
+    static Dataset<Row> cascade(Dataset<Row> firstStage, String gateName, double t1,
+                                SurrogateModel second, GateModel secondGate) {
+        Dataset<Row> renamed = firstStage
+                .select(col(Columns.TRACE_ID), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
+                        col(GateScores.column(gateName)).as("rsb_s1"),
+                        col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"));
+        Dataset<Row> predicted = SurrogateModel.addAgree(second.predict(renamed));
+        Dataset<Row> scored = GateScores.add(predicted, secondGate, "rsb_s2");
+        Column firstHandles = col("rsb_s1").geq(lit(t1));
+        return scored.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
+                when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2")).as(ScoredColumns.SCORE),
+                when(firstHandles, col("rsb_agree1")).otherwise(col(Columns.AGREE)).as(ScoredColumns.AGREE),
+                when(firstHandles, col("rsb_label1")).otherwise(col(Columns.PREDICTION)).as(ScoredColumns.HANDLED_LABEL),
+                when(firstHandles, lit(1)).otherwise(lit(2)).as(ScoredColumns.STAGE));
+    }
+}

@@ -1,0 +1,106 @@
+package io.tracer.job;
+
+import io.tracer.Columns;
+import io.tracer.config.ConfigLoader;
+import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.pipeline.TargetOutcome;
+import io.tracer.policy.PolicyManifest;
+import io.tracer.policy.PolicyStore;
+import io.tracer.testing.SparkTestSession;
+import io.tracer.traces.SyntheticSpec;
+import io.tracer.traces.SyntheticTraceGenerator;
+import io.tracer.traces.TraceSource;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A whole fit on small synthetic traces: outcomes, the published policy, the tables. */
+class FitRunTest {
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static TracerConfig config;
+    static LakehouseLayout layout;
+    static FitRun.Finished first;
+
+    @BeforeAll
+    static void fitOnce() {
+        spark = SparkTestSession.get();
+        config = ConfigLoader.load(null, Map.of(
+                "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
+                "tracer.zoo.skip", "[lr-1e-4, lr-1e-2, mlp-2x]",
+                "tracer.calibrate.targets", "[0.8, 0.9, 0.95]",
+                "tracer.calibrate.grid-size", "200",
+                "tracer.zoo.folds", "2"));
+        layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+        String traces = dir.resolve("traces").toUri().toString();
+        new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7), traces, true);
+        first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", 0.9, true,
+                Optional.empty(), "fit"));
+    }
+
+    @Test
+    void everyTargetHasAnOutcomeAndCertifiedOnesHoldTheirBound() {
+        assertEquals(3, first.fit().outcomes().size());
+        for (TargetOutcome o : first.fit().outcomes()) {
+            o.certified().ifPresent(c -> {
+                assertTrue(c.lowerBound() >= o.target(), "lower bound " + c.lowerBound() + " below " + o.target());
+                assertTrue(c.empiricalAgreement() >= c.lowerBound());
+                assertTrue(c.coverage() > 0 && c.coverage() <= 1);
+            });
+        }
+        // synthetic traces this easy certify something at 0.8
+        assertTrue(first.fit().outcome(0.8).certified().isPresent(), first.summary());
+    }
+
+    @Test
+    void policyIsPublishedAndCurrentWithItsManifest() {
+        PolicyStore store = new PolicyStore(layout.policyRoot(), spark.sparkContext().hadoopConfiguration());
+        PolicyManifest m = store.current().orElseThrow().manifest();
+        assertEquals("run-a", m.runId());
+        assertEquals(0.9, m.target(), 1e-12);
+        assertEquals(8, m.labels().size());
+        assertEquals(16, m.encoder().dim());
+        assertEquals(first.fit().deployed().method().id(), m.method().name().toLowerCase());
+    }
+
+    @Test
+    void tablesCarryTheRunAndRerunReplacesRatherThanDuplicates() {
+        Dataset<Row> frontier = spark.read().format("delta").load(layout.frontier());
+        long frontierRows = frontier.where(col("run_id").equalTo("run-a")).count();
+        assertTrue(frontierRows >= 3);
+        assertEquals(3, frontier.where(col("run_id").equalTo("run-a").and(col("selected"))).count());
+        Dataset<Row> coverage = spark.read().format("delta").load(layout.labelCoverage());
+        assertEquals(3 * 8, coverage.where(col("run_id").equalTo("run-a")).count());
+        Dataset<Row> runs = spark.read().format("delta").load(layout.runs());
+        assertEquals("succeeded", runs.where(col("run_id").equalTo("run-a")).first().getAs("status"));
+
+        FitResult again = new FitJob(spark, config, layout).run(new FitRequest(
+                TraceSource.of(dir.resolve("traces").toUri().toString()), "run-a", 0.9, false, Optional.empty(), "fit"));
+        new FitPublisher(spark, config, layout).writeTables(again);
+        assertEquals(frontierRows, spark.read().format("delta").load(layout.frontier())
+                .where(col("run_id").equalTo("run-a")).count());
+        // the same seed gives the same split and so the same certified counts
+        assertEquals(first.fit().deployed().certified().map(c -> c.accepted()),
+                again.deployed().certified().map(c -> c.accepted()));
+    }
+
+    @Test
+    void calibrationRowsNeverReachTraining() {
+        Dataset<Row> train = first.fit().data().train();
+        Dataset<Row> cal = first.fit().data().calibration();
+        assertEquals(0, train.join(cal, Columns.TRACE_ID).count());
+        assertEquals(0, first.fit().zoo().outOfFold().join(cal, Columns.TRACE_ID).count());
+    }
+}
