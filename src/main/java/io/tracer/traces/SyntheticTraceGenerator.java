@@ -58,9 +58,13 @@ public final class SyntheticTraceGenerator {
 
     /** The traces of {@code spec}, lazily, in a partition count chosen from the size. */
     public Dataset<Row> generate(SyntheticSpec spec) {
+        return generate(spec, defaultPartitions(spec));
+    }
+
+    /** At least one partition per core, and about 64 MB of embedding per partition. */
+    public int defaultPartitions(SyntheticSpec spec) {
         long byVolume = (spec.rows() * spec.dim() + FLOATS_PER_PARTITION - 1) / FLOATS_PER_PARTITION;
-        int partitions = (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(byVolume, 10_000));
-        return generate(spec, partitions);
+        return (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(byVolume, 10_000));
     }
 
     /** The traces of {@code spec} in {@code partitions} partitions; the rows do not depend on it. */
@@ -87,11 +91,16 @@ public final class SyntheticTraceGenerator {
      * {@code overwrite} is set.
      */
     public long write(SyntheticSpec spec, String uri, boolean overwrite) {
+        return write(spec, defaultPartitions(spec), uri, overwrite);
+    }
+
+    /** As {@link #write(SyntheticSpec, String, boolean)}, generating in {@code partitions} partitions. */
+    public long write(SyntheticSpec spec, int partitions, String uri, boolean overwrite) {
         if (!overwrite && DeltaTable.isDeltaTable(spark, uri)) {
             throw new BadInputException("synthetic traces: " + uri + " already holds a Delta table; "
                     + "pass --overwrite to replace it");
         }
-        generate(spec).write().format("delta")
+        generate(spec, partitions).write().format("delta")
                 .mode(overwrite ? "overwrite" : "errorifexists")
                 .option("userMetadata", "tracer generate " + spec)
                 .save(uri);
