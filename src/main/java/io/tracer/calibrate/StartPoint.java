@@ -1,5 +1,7 @@
 package io.tracer.calibrate;
 
+import org.apache.commons.math3.util.FastMath;
+
 /**
  * Where the fixed sequence starts, chosen on the SELECTION split only, so the sequence is fixed
  * before calibration is read.
@@ -21,7 +23,7 @@ package io.tracer.calibrate;
 public record StartPoint(int index, double threshold, long scaledAccepted, long scaledAgreeing, double logPValue) {
 
     /** The predicted p-value at the start (0 once it underflows; see {@link #logPValue}). */
-    public double predictedPValue() { return Math.exp(logPValue); }
+    public double predictedPValue() { return FastMath.exp(logPValue); }
 
     /**
      * The start for {@code selection} counts when calibration will have {@code calibrationRows}
