@@ -79,5 +79,12 @@ class FixedSequenceTestTest {
     @Test
     void unionBoundSplitsDelta() {
         assertEquals(0.01, UnionBound.perCandidateDelta(0.05, 5), 1e-18);
+        // 930 of 1000 at 0.9: p ~ 0.0007 passes at 0.05/2; 915 of 1000: p ~ 0.06 fails even at 0.05.
+        ThresholdCounts a = ThresholdCounts.single(0.5, 1000, 930, 1000);
+        ThresholdCounts b = ThresholdCounts.single(0.5, 1000, 915, 1000);
+        java.util.List<Certification> r = UnionBound.certifyAll(java.util.List.of(a, b), new int[] {0, 0}, 0.9, 0.05);
+        assertEquals(0.025, r.get(0).delta(), 1e-18);
+        assertTrue(r.get(0).isCertified());
+        assertFalse(r.get(1).isCertified());
     }
 }

@@ -92,6 +92,8 @@ class ThresholdCounterTest {
 
     @Test
     void oneAndEightPartitionsGiveIdenticalCountsGridAndCertificate() {
+        assertEquals(8, split("selection", 8).javaRDD().getNumPartitions());
+        assertEquals(1, split("selection", 1).javaRDD().getNumPartitions());
         double[] grid1 = ThresholdGrid.fromScores(split("selection", 1), "accept_score", 200);
         double[] grid8 = ThresholdGrid.fromScores(split("selection", 8), "accept_score", 200);
         assertArrayEquals(grid1, grid8);
