@@ -1,0 +1,161 @@
+package io.tracer.embed;
+
+import io.delta.tables.DeltaTable;
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+
+/**
+ * Adds the {@link Columns#EMBEDDING} column to a trace table. Texts are deduplicated, looked up
+ * in a Delta cache keyed by (sha2(text), encoder id), and only the missing ones are encoded, in
+ * the executors ({@link EncodePartition}); the new vectors are then appended to the cache, so a
+ * re-run on the same inputs encodes nothing.
+ *
+ * <p>Cache table columns: text_hash (sha2-256 hex of the UTF-8 text), encoder, embedding
+ * (array&lt;float&gt;, tagged), created_at. Concurrent runs may append the same hash twice; readers
+ * take one per hash, which is safe because the encoder is deterministic.
+ */
+public final class Embedder {
+    private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
+    public static final String TEXT_HASH = "text_hash";
+    public static final String ENCODER = "encoder";
+    public static final String CREATED_AT = "created_at";
+    private static final String TEXT = "_tracer_text";
+    /** Partitions per core for the encoding stage: >1 evens out slow partitions. */
+    private static final int PARTITIONS_PER_CORE = 2;
+
+    private final SparkSession spark;
+    private final TracerConfig.Embed config;
+    private final Optional<String> cacheUri;
+    private final EncoderInfo encoder;
+
+    /** @param cacheUri the cache Delta table; ignored when {@code tracer.embed.cache} is false */
+    public Embedder(SparkSession spark, TracerConfig.Embed config, Optional<String> cacheUri) {
+        if (!MiniLmEncoder.ID.equals(config.encoder())) {
+            throw new BadInputException("configuration tracer.embed.encoder: unknown encoder " + config.encoder()
+                    + " (supported: " + MiniLmEncoder.ID + ")");
+        }
+        this.spark = spark;
+        this.config = config;
+        this.cacheUri = config.cache() ? cacheUri : Optional.empty();
+        this.encoder = new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM);
+    }
+
+    public EncoderInfo encoder() {
+        return encoder;
+    }
+
+    /** @param traces a table with an {@link Columns#INPUT} column (e.g. {@code LoadedTraces.valid()}) */
+    public EmbedResult embed(Dataset<Row> traces) {
+        if (!Arrays.asList(traces.columns()).contains(Columns.INPUT)) {
+            throw new BadInputException("cannot embed: the table has no " + Columns.INPUT + " column");
+        }
+        Optional<EncoderInfo> existing = EncoderInfo.of(traces);
+        if (existing.isPresent() && existing.get().equals(encoder)) {
+            LOG.info("traces already carry {} embeddings; nothing to embed", encoder.describe());
+            return new EmbedResult(traces, encoder, 0, 0, 0, 0, () -> {});
+        }
+        if (Arrays.asList(traces.columns()).contains(Columns.EMBEDDING)) {
+            LOG.warn("replacing the existing {} column ({}) with {} vectors", Columns.EMBEDDING,
+                    existing.map(EncoderInfo::describe).orElse("encoder unknown"), encoder.describe());
+            traces = traces.drop(Columns.EMBEDDING);
+        }
+        spark.sparkContext().setJobDescription("tracer: embed with " + encoder.id());
+        try {
+            return run(traces);
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
+    }
+
+    private EmbedResult run(Dataset<Row> traces) {
+        Dataset<Row> texts = traces.select(sha2(col(Columns.INPUT), 256).as(TEXT_HASH), col(Columns.INPUT).as(TEXT))
+                .dropDuplicates(TEXT_HASH)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long distinct = texts.count();
+            Optional<Dataset<Row>> cached = readCache();
+            Dataset<Row> missing = cached.map(c -> texts.join(c, texts.col(TEXT_HASH).equalTo(c.col(TEXT_HASH)),
+                    "left_anti")).orElse(texts);
+
+            int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * PARTITIONS_PER_CORE);
+            StructType vectorSchema = new StructType().add(TEXT_HASH, DataTypes.StringType, false)
+                    .add(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+            // Explicit repartition: the deduped set comes out of a shuffle that AQE would coalesce
+            // to one partition for small inputs, leaving all but one core idle during encoding.
+            Dataset<Row> fresh = missing.select(TEXT_HASH, TEXT).repartition(partitions)
+                    .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery()), Encoders.row(vectorSchema))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            long start = System.nanoTime();
+            long newly = fresh.count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("embedded {} new texts in {} s ({} texts/s); {} of {} distinct texts came from the cache",
+                    newly, String.format("%.1f", seconds), newly == 0 ? 0 : Math.round(newly / seconds),
+                    distinct - newly, distinct);
+
+            Dataset<Row> vectors;
+            Runnable release;
+            if (cacheUri.isPresent()) {
+                if (newly > 0) {
+                    appendToCache(fresh, cacheUri.get());
+                }
+                fresh.unpersist();
+                vectors = readCache().orElseThrow();
+                release = () -> {};
+            } else {
+                vectors = fresh;
+                release = fresh::unpersist;
+            }
+            Dataset<Row> withHash = traces.withColumn("_tracer_hash", sha2(col(Columns.INPUT), 256));
+            List<Column> out = new ArrayList<>();
+            for (String c : traces.columns()) {
+                out.add(withHash.col(c));
+            }
+            out.add(encoder.tag(vectors.col(Columns.EMBEDDING), Columns.EMBEDDING));
+            Dataset<Row> embedded = withHash.join(vectors, withHash.col("_tracer_hash").equalTo(vectors.col(TEXT_HASH)),
+                    "left").select(out.toArray(Column[]::new));
+            return new EmbedResult(embedded, encoder, distinct, distinct - newly, newly, seconds, release);
+        } finally {
+            texts.unpersist();
+        }
+    }
+
+    private Optional<Dataset<Row>> readCache() {
+        if (cacheUri.isEmpty() || !DeltaTable.isDeltaTable(spark, cacheUri.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(spark.read().format("delta").load(cacheUri.get())
+                .filter(col(ENCODER).equalTo(encoder.id()))
+                .select(TEXT_HASH, Columns.EMBEDDING)
+                .dropDuplicates(TEXT_HASH));
+    }
+
+    private void appendToCache(Dataset<Row> fresh, String uri) {
+        fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
+                        encoder.tag(col(Columns.EMBEDDING), Columns.EMBEDDING), current_timestamp().as(CREATED_AT))
+                .write().format("delta").mode("append")
+                .option("userMetadata", "embedding cache: " + encoder.id())
+                .save(uri);
+        LOG.info("appended new vectors to the embedding cache {}", uri);
+    }
+}

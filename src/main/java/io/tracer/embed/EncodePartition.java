@@ -1,0 +1,96 @@
+package io.tracer.embed;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Runs in the executors: turns (text_hash, text) rows into (text_hash, embedding) rows,
+ * {@code batchSize} texts per encoder call, pulling input lazily so a partition never holds
+ * more than one batch. Logs progress (rows done, rows/s) every {@code logEvery} rows.
+ */
+final class EncodePartition implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EncodePartition.class);
+
+    private final int batchSize;
+    private final int logEvery;
+
+    EncodePartition(int batchSize, int logEvery) {
+        this.batchSize = batchSize;
+        this.logEvery = logEvery;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        TaskContext task = TaskContext.get();
+        int partition = task == null ? -1 : task.partitionId();
+        return new Iterator<>() {
+            private final long start = System.nanoTime();
+            private List<Row> out = List.of();
+            private int next;
+            private long done;
+            private long nextLog = logEvery;
+            private boolean finished;
+
+            @Override
+            public boolean hasNext() {
+                if (next < out.size()) {
+                    return true;
+                }
+                if (!input.hasNext()) {
+                    if (!finished && done > 0) {
+                        LOG.info("embedding partition {}: finished {} rows at {} rows/s", partition, done, rate());
+                    }
+                    finished = true;
+                    return false;
+                }
+                fill();
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return out.get(next++);
+            }
+
+            private void fill() {
+                List<String> hashes = new ArrayList<>(batchSize);
+                List<String> texts = new ArrayList<>(batchSize);
+                while (input.hasNext() && texts.size() < batchSize) {
+                    Row r = input.next();
+                    hashes.add(r.getString(0));
+                    texts.add(r.getString(1));
+                }
+                float[][] vectors = MiniLmEncoder.embed(texts);
+                List<Row> rows = new ArrayList<>(texts.size());
+                for (int i = 0; i < vectors.length; i++) {
+                    rows.add(RowFactory.create(hashes.get(i), vectors[i]));
+                }
+                out = rows;
+                next = 0;
+                done += rows.size();
+                if (done >= nextLog) {
+                    LOG.info("embedding partition {}: {} rows done, {} rows/s", partition, done, rate());
+                    nextLog += logEvery;
+                }
+            }
+
+            private long rate() {
+                double secs = (System.nanoTime() - start) / 1e9;
+                return secs <= 0 ? 0 : Math.round(done / secs);
+            }
+        };
+    }
+}

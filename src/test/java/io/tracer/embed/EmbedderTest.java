@@ -1,0 +1,101 @@
+package io.tracer.embed;
+
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.config.ConfigLoader;
+import io.tracer.config.TracerConfig;
+import io.tracer.testing.SparkTestSession;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EmbedderTest {
+    private final SparkSession spark = SparkTestSession.get();
+
+    private static TracerConfig.Embed config(boolean cache) {
+        TracerConfig.Embed d = ConfigLoader.load(null, Map.of()).embed();
+        return new TracerConfig.Embed(d.encoder(), 16, cache, 20);
+    }
+
+    /** 50 traces over 40 distinct texts (the last 10 repeat earlier ones). */
+    private Dataset<Row> traces() {
+        StructType schema = new StructType().add(Columns.TRACE_ID, DataTypes.StringType)
+                .add(Columns.INPUT, DataTypes.StringType).add(Columns.TEACHER, DataTypes.StringType);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int text = i < 40 ? i : i - 40;
+            rows.add(RowFactory.create("t" + i, "how do I do task number " + text + "?", "l" + (i % 3)));
+        }
+        return spark.createDataFrame(rows, schema);
+    }
+
+    @Test
+    void embedsWithMetadataAndReusesTheCache(@TempDir Path dir) {
+        String cache = dir.resolve("cache").toUri().toString();
+        Embedder embedder = new Embedder(spark, config(true), Optional.of(cache));
+        EmbedResult first = embedder.embed(traces());
+        assertEquals(40, first.distinctTexts());
+        assertEquals(40, first.newlyEmbedded());
+        assertEquals(0, first.cachedTexts());
+
+        String out = dir.resolve("out").toUri().toString();
+        first.embedded().write().format("delta").save(out);
+        Dataset<Row> back = spark.read().format("delta").load(out);
+        assertEquals(50, back.count());
+        assertEquals(Optional.of(new EncoderInfo(MiniLmEncoder.ID, 384)), EncoderInfo.of(back));
+        assertEquals(50, back.filter(size(col(Columns.EMBEDDING)).equalTo(384)).count());
+        // Repeated texts get the same vector.
+        List<Row> same = back.filter(col(Columns.TRACE_ID).isin("t0", "t40")).select(Columns.EMBEDDING).collectAsList();
+        assertEquals(same.get(0).getList(0), same.get(1).getList(0));
+
+        EmbedResult second = embedder.embed(traces());
+        assertEquals(0, second.newlyEmbedded());
+        assertEquals(40, second.cachedTexts());
+        assertEquals(50, second.embedded().filter(col(Columns.EMBEDDING).isNotNull()).count());
+        assertEquals(40, spark.read().format("delta").load(cache).count());
+
+        // Already embedded with this encoder: returned as is.
+        assertEquals(0, embedder.embed(back).distinctTexts());
+    }
+
+    @Test
+    void worksWithoutCache() {
+        EmbedResult r = new Embedder(spark, config(false), Optional.empty()).embed(traces().limit(5));
+        assertEquals(5, r.newlyEmbedded());
+        assertEquals(5, r.embedded().filter(size(col(Columns.EMBEDDING)).equalTo(384)).count());
+        r.unpersist();
+    }
+
+    @Test
+    void refusesVectorsFromAnotherEncoder() {
+        Dataset<Row> other = new EncoderInfo("other-encoder", 3).tag(
+                traces().withColumn(Columns.EMBEDDING, org.apache.spark.sql.functions.array(
+                        org.apache.spark.sql.functions.lit(1f), org.apache.spark.sql.functions.lit(2f),
+                        org.apache.spark.sql.functions.lit(3f))));
+        EncoderInfo minilm = new EncoderInfo(MiniLmEncoder.ID, 384);
+        BadInputException e = assertThrows(BadInputException.class, () -> EncoderInfo.require(other, minilm));
+        assertTrue(e.getMessage().contains("other-encoder"), e.getMessage());
+        assertThrows(BadInputException.class, () -> EncoderInfo.require(traces(), minilm));
+        assertEquals(new EncoderInfo("other-encoder", 3), EncoderInfo.require(other, new EncoderInfo("other-encoder", 3)));
+        BadInputException unknown = assertThrows(BadInputException.class, () -> new Embedder(spark,
+                new TracerConfig.Embed("nope", 8, false, 10), Optional.empty()));
+        assertTrue(unknown.getMessage().contains("nope"));
+    }
+}
