@@ -108,7 +108,8 @@ public final class Banking77Benchmark {
     private String embedOnce(String csvUri, String outUri, String runId) {
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
                 .load(TraceSource.of(csvUri), layout.quarantine(), runId);
-        Dataset<Row> embedded = new Embedder(spark, config.embed()).embed(loaded.valid(), layout.embeddingCache());
+        Dataset<Row> embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
+                .embed(loaded.valid()).embedded();
         embedded.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(outUri);
         return outUri;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tracer", mixinStandardHelpOptions = true, versionProvider = TracerCli.Version.class,
         description = "Learns from LLM traces when a cheap surrogate can answer instead, "
                 + "with a certified agreement guarantee.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, EmbedCommand.class, FitCommand.class, DemoCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -82,7 +82,7 @@ public final class FitJob {
         Dataset<Row> traces = loaded.valid();
         if (loaded.encoder().isEmpty()) {
             clock.start("embed", "embed " + loaded.validCount() + " texts with " + config.embed().encoder());
-            traces = new Embedder(spark, config.embed()).embed(traces, layout.embeddingCache());
+            traces = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache())).embed(traces).embedded();
         }
         EncoderInfo encoder = EncoderInfo.of(traces).orElseThrow(
                 () -> new TracerException("the trace table has no embedding column after embedding"));
