@@ -74,7 +74,8 @@ public final class ThresholdCounter {
         Dataset<Row> prepared = data.select(score.as(SCORE), missing.as("__missing"),
                 when(validAgree, agree).otherwise(lit(null)).as("__agree"),
                 validAgree.as("__valid"),
-                exampleId(data, agreeCol).as("__id"));
+                // Built only for bad rows: a string per row would cost more than the count itself.
+                when(validAgree, lit(null).cast("string")).otherwise(exampleId(data, agreeCol)).as("__id"));
 
         Column bin;
         if (m == 0) {
@@ -95,7 +96,7 @@ public final class ThresholdCounter {
                 .agg(functions.count(lit(1)).as("rows"),
                         sum(when(col("__agree").equalTo(1.0), lit(1L)).otherwise(lit(0L))).as("agreeing"),
                         sum(when(col("__valid"), lit(0L)).otherwise(lit(1L))).as("bad"),
-                        min(when(col("__valid"), lit(null)).otherwise(col("__id"))).as("bad_example"))
+                        min(col("__id")).as("bad_example"))
                 .collectAsList();
 
         long[] binRows = new long[m];
