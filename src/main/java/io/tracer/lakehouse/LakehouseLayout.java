@@ -1,0 +1,113 @@
+package io.tracer.lakehouse;
+
+import io.tracer.BadInputException;
+import io.tracer.TracerException;
+import io.tracer.config.TracerConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where everything lives under the lakehouse root: {@code <root>/<table name>} for each
+ * {@link MetricTable} and {@code <root>/policies} for the policy store. Optionally the tables
+ * are also registered in a catalog database under their table names.
+ *
+ * @param root     the qualified root URI, without a trailing slash
+ * @param database catalog database (may be two-part, {@code catalog.schema}), or "" for none
+ */
+public record LakehouseLayout(String root, String database) {
+    public static final String POLICIES_DIR = "policies";
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    public LakehouseLayout {
+        if (root == null || root.isBlank()) {
+            throw new BadInputException("configuration tracer.lakehouse.root: must not be blank");
+        }
+        root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
+        database = database == null ? "" : database.trim();
+        if (!database.isEmpty() && !IDENTIFIER.matcher(database).matches()) {
+            throw new BadInputException("configuration tracer.lakehouse.database: '" + database
+                    + "' is not a database name (letters, digits, _; optionally catalog.schema)");
+        }
+    }
+
+    /**
+     * The layout for the configured root, qualified against its file system so that relative
+     * roots ({@code file:./tracer-lakehouse}, {@code ./lake}) become absolute URIs that Spark and
+     * the policy store agree on.
+     */
+    public static LakehouseLayout of(TracerConfig.Lakehouse config, Configuration hadoopConf) {
+        return new LakehouseLayout(qualify(config.root(), hadoopConf), config.database());
+    }
+
+    /** The URI of a metric table. */
+    public String uri(MetricTable table) {
+        return root + "/" + table.tableName();
+    }
+
+    public String runs() { return uri(MetricTable.RUNS); }
+    public String frontier() { return uri(MetricTable.FRONTIER); }
+    public String candidates() { return uri(MetricTable.CANDIDATES); }
+    public String labelCoverage() { return uri(MetricTable.LABEL_COVERAGE); }
+    public String examples() { return uri(MetricTable.EXAMPLES); }
+    public String quarantine() { return uri(MetricTable.QUARANTINE); }
+    public String audit() { return uri(MetricTable.AUDIT); }
+    public String labelDeltas() { return uri(MetricTable.LABEL_DELTAS); }
+    public String history() { return uri(MetricTable.HISTORY); }
+
+    /** The root of the policy store ({@code io.tracer.policy.PolicyStore}). */
+    public String policyRoot() {
+        return root + "/" + POLICIES_DIR;
+    }
+
+    /** The catalog database, when tables are registered in one. */
+    public Optional<String> catalogDatabase() {
+        return database.isEmpty() ? Optional.empty() : Optional.of(database);
+    }
+
+    /** The table's quoted catalog name ({@code `db`.`runs`}), when a database is set. */
+    public Optional<String> catalogTable(MetricTable table) {
+        return catalogDatabase().map(db -> quote(db) + "." + quote(table.tableName()));
+    }
+
+    /** Backtick-quotes each part of a (possibly two-part) identifier. */
+    static String quote(String identifier) {
+        StringBuilder out = new StringBuilder();
+        for (String part : identifier.split("\\.")) {
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            out.append('`').append(part.replace("`", "``")).append('`');
+        }
+        return out.toString();
+    }
+
+    /**
+     * Qualifies a Hadoop URI. Hadoop's Path refuses {@code file:} with a relative path (the
+     * shipped default), so that form is resolved against the working directory first.
+     */
+    static String qualify(String uri, Configuration hadoopConf) {
+        String u = uri.trim();
+        try {
+            Path path;
+            if (u.startsWith("file:") && !u.startsWith("file:/")) {
+                path = FileSystem.getLocal(hadoopConf).makeQualified(new Path(u.substring("file:".length())));
+            } else {
+                Path p = new Path(u);
+                path = p.getFileSystem(hadoopConf).makeQualified(p);
+            }
+            String s = path.toString();
+            return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("configuration tracer.lakehouse.root: '" + uri
+                    + "' is not a valid Hadoop URI: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TracerException("cannot open the file system of lakehouse root " + uri + ": " + e, e);
+        }
+    }
+}

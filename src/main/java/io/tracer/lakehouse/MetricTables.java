@@ -1,0 +1,156 @@
+package io.tracer.lakehouse;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The explicit schema of each metric table. Every column carries a comment, which Delta keeps,
+ * so DESCRIBE TABLE explains the table too; docs/tables.md says the same for people (a test
+ * keeps the two in step). Only {@code run_id} is NOT NULL: it is the key of every write.
+ */
+public final class MetricTables {
+    private MetricTables() {}
+
+    /** The key column of every metric table. */
+    public static final String RUN_ID = "run_id";
+
+    private static final DataType STRING = DataTypes.StringType;
+    private static final DataType DOUBLE = DataTypes.DoubleType;
+    private static final DataType LONG = DataTypes.LongType;
+    private static final DataType INT = DataTypes.IntegerType;
+    private static final DataType BOOL = DataTypes.BooleanType;
+    private static final DataType TIME = DataTypes.TimestampType;
+
+    public static final StructType RUNS = schema(
+            key(),
+            col("parent_run_id", STRING, "run this one updated (tracer update), null for a first fit"),
+            col("started_at", TIME, "when the run started"),
+            col("finished_at", TIME, "when the run finished, null while running"),
+            col("status", STRING, "running, succeeded, failed"),
+            col("command", STRING, "the tracer subcommand (fit, update, ...)"),
+            col("traces_uri", STRING, "where the traces were read from"),
+            col("traces_version", LONG, "Delta version of the traces read, null when not a Delta table"),
+            col("rows_read", LONG, "trace rows read"),
+            col("rows_valid", LONG, "rows that passed validation"),
+            col("rows_quarantined", LONG, "rows sent to quarantine"),
+            col("seed", LONG, "the root seed"),
+            col("config", STRING, "the effective configuration (HOCON)"),
+            col("code_version", STRING, "tracer version that ran"),
+            col("policy_uri", STRING, "policy version directory written by the run, null if none"),
+            col("message", STRING, "summary or failure message"));
+
+    public static final StructType FRONTIER = schema(
+            key(),
+            col("target", DOUBLE, "agreement target"),
+            col("delta", DOUBLE, "allowed failure probability of the guarantee"),
+            col("family", STRING, "global, l2d or rsb"),
+            col("surrogate", STRING, "surrogate name (first stage's, for multi-stage families)"),
+            col("gate", STRING, "gate name"),
+            col("selected", BOOL, "true for the family chosen at this target"),
+            col("certified", BOOL, "true when the fixed-sequence test certified a threshold"),
+            col("threshold", DOUBLE, "certified gate threshold, null when not certified"),
+            col("coverage_cal", DOUBLE, "share of calibration rows handled at the threshold"),
+            col("agreement_cal", DOUBLE, "agreement with the teacher on handled calibration rows"),
+            col("agreement_lower", DOUBLE, "one-sided lower confidence bound on agreement"),
+            col("p_value", DOUBLE, "p-value of the test at the threshold"),
+            col("accepted", LONG, "calibration rows handled"),
+            col("agreeing", LONG, "handled calibration rows agreeing with the teacher"),
+            col("calibration_rows", LONG, "calibration rows"),
+            col("coverage_selection", DOUBLE, "coverage on the selection split, used to choose the family"),
+            col("reason", STRING, "why not certified or not selected, null otherwise"));
+
+    public static final StructType CANDIDATES = schema(
+            key(),
+            col("kind", STRING, "surrogate or gate"),
+            col("name", STRING, "candidate name"),
+            col("stage", INT, "routing stage the candidate was fitted for (0 for single-stage)"),
+            col("metric", STRING, "selection metric: macro-f1 or accuracy"),
+            col("fold_scores", DataTypes.createArrayType(DOUBLE, true), "metric per cross-validation fold"),
+            col("mean", DOUBLE, "mean of fold_scores"),
+            col("std", DOUBLE, "standard deviation of fold_scores"),
+            col("accuracy", DOUBLE, "accuracy against the teacher on the selection split"),
+            col("macro_f1", DOUBLE, "macro-F1 against the teacher on the selection split"),
+            col("auc_selection", DOUBLE, "gate AUC for predicting agreement on the selection split"),
+            col("fit_seconds", DOUBLE, "wall seconds to fit"),
+            col("selected", BOOL, "true for the candidate the run kept"));
+
+    public static final StructType LABEL_COVERAGE = schema(
+            key(),
+            col("target", DOUBLE, "agreement target"),
+            col("label", STRING, "teacher label"),
+            col("rows", LONG, "calibration rows with this teacher label"),
+            col("handled", LONG, "of those, rows the policy handles"),
+            col("handled_share", DOUBLE, "handled / rows"),
+            col("agreeing", LONG, "handled rows where the surrogate agrees with the teacher"),
+            col("agreement_on_handled", DOUBLE, "agreeing / handled, null when handled = 0"));
+
+    public static final StructType EXAMPLES = schema(
+            key(),
+            col("target", DOUBLE, "agreement target"),
+            col("label", STRING, "teacher label the example was sampled for"),
+            col("trace_id", STRING, "trace id"),
+            col("input", STRING, "input text"),
+            col("decision", STRING, "handled or deferred"),
+            col("accept_score", DOUBLE, "gate score in [0, 1]"),
+            col("surrogate_label", STRING, "the surrogate's label"),
+            col("teacher", STRING, "the teacher's label"));
+
+    public static final StructType QUARANTINE = schema(
+            key(),
+            col("trace_id", STRING, "trace id when known"),
+            col("source_file", STRING, "file the row came from, when known"),
+            col("source_line", LONG, "1-based line in source_file, when known"),
+            col("reason", STRING, "why the row was refused (io.tracer.traces.QuarantineReason)"),
+            col("input", STRING, "input text as read, when present"),
+            col("teacher", STRING, "teacher label as read, when present"),
+            col("raw", STRING, "the raw line or row as text, when the reader has it"));
+
+    public static final StructType AUDIT = schema(
+            key(),
+            col("at", TIME, "when it happened"),
+            col("user", STRING, "OS or platform user that ran the command"),
+            col("command", STRING, "the tracer subcommand"),
+            col("action", STRING, "what happened (e.g. read_traces, select_surrogate, publish_policy)"),
+            col("subject", STRING, "what it happened to (a URI, candidate or version)"),
+            col("detail", STRING, "free text or JSON with the particulars"));
+
+    public static final StructType LABEL_DELTAS = schema(
+            key(),
+            col("parent_run_id", STRING, "the run compared against"),
+            col("target", DOUBLE, "agreement target"),
+            col("label", STRING, "teacher label"),
+            col("status", STRING, "new, removed or kept"),
+            col("rows_before", LONG, "calibration rows of the label in the parent run"),
+            col("rows_after", LONG, "calibration rows of the label in this run"),
+            col("handled_share_before", DOUBLE, "handled share in the parent run"),
+            col("handled_share_after", DOUBLE, "handled share in this run"),
+            col("agreement_before", DOUBLE, "agreement on handled rows in the parent run"),
+            col("agreement_after", DOUBLE, "agreement on handled rows in this run"));
+
+    public static final StructType HISTORY = schema(
+            key(),
+            col("version_id", STRING, "policy version directory name under policies/versions"),
+            col("previous_version_id", STRING, "version that was current before, null if none"),
+            col("published_at", TIME, "when the version was published"),
+            col("policy_uri", STRING, "the version directory"),
+            col("made_current", BOOL, "true when CURRENT was flipped to it"),
+            col("method", STRING, "global, l2d, rsb or none"),
+            col("target", DOUBLE, "agreement target of the policy"),
+            col("certified", BOOL, "true when the policy carries a certified threshold"),
+            col("reason", STRING, "why it was not made current or deploys nothing, null otherwise"));
+
+    private static StructField key() {
+        return new StructField(RUN_ID, STRING, false, org.apache.spark.sql.types.Metadata.empty())
+                .withComment("run id: the key every write of a run replaces");
+    }
+
+    private static StructField col(String name, DataType type, String comment) {
+        return new StructField(name, type, true, org.apache.spark.sql.types.Metadata.empty()).withComment(comment);
+    }
+
+    private static StructType schema(StructField... fields) {
+        return new StructType(fields);
+    }
+}

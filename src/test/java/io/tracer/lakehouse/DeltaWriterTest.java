@@ -1,0 +1,170 @@
+package io.tracer.lakehouse;
+
+import io.delta.tables.DeltaTable;
+import io.tracer.BadInputException;
+import io.tracer.TracerException;
+import io.tracer.testing.SparkTestSession;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeltaWriterTest {
+    private final SparkSession spark = SparkTestSession.get();
+
+    @TempDir
+    Path dir;
+
+    private LakehouseLayout layout(String database) {
+        return new LakehouseLayout(dir.toUri().toString(), database);
+    }
+
+    /** label_coverage rows for one run: (label, rows) pairs, everything else derived. */
+    private Dataset<Row> coverage(String runId, double target, Object... labelRows) {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < labelRows.length; i += 2) {
+            long n = (Long) labelRows[i + 1];
+            rows.add(RowFactory.create(runId, target, labelRows[i], n, n / 2, 0.5, n / 2, 1.0));
+        }
+        return spark.createDataFrame(rows, MetricTable.LABEL_COVERAGE.schema());
+    }
+
+    private Dataset<Row> read(LakehouseLayout layout, MetricTable table) {
+        return spark.read().format("delta").load(layout.uri(table));
+    }
+
+    @Test
+    void writingARunTwiceLeavesOneCopyAndTwoRunsCoexist() {
+        LakehouseLayout layout = layout("");
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 10L, "b", 20L));
+        writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.95, "a", 30L));
+        // Re-running r1 (say after a crash) with different results replaces its rows.
+        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 11L, "b", 21L, "c", 5L));
+
+        Dataset<Row> table = read(layout, MetricTable.LABEL_COVERAGE);
+        assertEquals(3, table.filter(col("run_id").equalTo("r1")).count());
+        assertEquals(21L, table.filter(col("run_id").equalTo("r1").and(col("label").equalTo("b")))
+                .select("rows").head().getLong(0));
+        assertEquals(1, table.filter(col("run_id").equalTo("r2")).count());
+        assertEquals(4, table.count());
+
+        // A fresh writer (another job) re-running r2 with no rows removes r2's rows only.
+        new DeltaWriter(spark, layout).write(MetricTable.LABEL_COVERAGE, "r2",
+                spark.createDataFrame(List.of(), MetricTable.LABEL_COVERAGE.schema()));
+        assertEquals(3, read(layout, MetricTable.LABEL_COVERAGE).count());
+    }
+
+    @Test
+    void historyShowsTheRunIdAsUserMetadata() {
+        LakehouseLayout layout = layout("");
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        long v1 = writer.write(MetricTable.LABEL_COVERAGE, "run-a", coverage("run-a", 0.9, "a", 1L));
+        long v2 = writer.write(MetricTable.LABEL_COVERAGE, "run-b", coverage("run-b", 0.9, "a", 1L));
+        assertTrue(v2 > v1);
+        List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + layout.labelCoverage() + "`")
+                .select("version", "userMetadata").collectAsList();
+        assertTrue(history.contains(RowFactory.create(v1, "run-a")), history.toString());
+        assertTrue(history.contains(RowFactory.create(v2, "run-b")), history.toString());
+    }
+
+    @Test
+    void theTableIsCreatedWithItsExplicitSchemaAndComments() {
+        LakehouseLayout layout = layout("");
+        Timestamp t = Timestamp.valueOf("2025-01-01 10:00:00");
+        Row run = RowFactory.create("r1", null, t, t, "succeeded", "fit", "file:/traces", 3L, 100L, 98L, 2L, 42L,
+                "tracer {}", "0.1.0", null, "ok");
+        // Columns in another order than the table's are fine: the writer reorders them.
+        List<String> reversed = new java.util.ArrayList<>(List.of(MetricTable.RUNS.schema().fieldNames()));
+        java.util.Collections.reverse(reversed);
+        Dataset<Row> df = spark.createDataFrame(List.of(run), MetricTable.RUNS.schema())
+                .selectExpr(reversed.toArray(String[]::new));
+        new DeltaWriter(spark, layout).write(MetricTable.RUNS, "r1", df);
+
+        StructType onDisk = DeltaTable.forPath(spark, layout.runs()).toDF().schema();
+        assertEquals(List.of(MetricTable.RUNS.schema().fieldNames()), List.of(onDisk.fieldNames()));
+        assertEquals("Delta version of the traces read, null when not a Delta table",
+                onDisk.apply("traces_version").getComment().get());
+        Row back = read(layout, MetricTable.RUNS).head();
+        assertEquals(42L, back.getLong(back.fieldIndex("seed")));
+        assertEquals("ok", back.getString(back.fieldIndex("message")));
+    }
+
+    @Test
+    void aSchemaMismatchNamesTheColumns() {
+        DeltaWriter writer = new DeltaWriter(spark, layout(""));
+        Dataset<Row> good = coverage("r1", 0.9, "a", 1L);
+        Dataset<Row> bad = good.drop("handled").withColumn("extra", col("rows"))
+                .withColumn("rows", col("rows").cast(DataTypes.StringType));
+        TracerException e = assertThrows(TracerException.class, () -> writer.write(MetricTable.LABEL_COVERAGE, "r1", bad));
+        String m = e.getMessage();
+        assertTrue(m.contains("label_coverage"), m);
+        assertTrue(m.contains("missing columns [handled]"), m);
+        assertTrue(m.contains("unexpected columns [extra]"), m);
+        assertTrue(m.contains("rows is string, expected bigint"), m);
+    }
+
+    @Test
+    void rowsOfAnotherRunAreRefused() {
+        DeltaWriter writer = new DeltaWriter(spark, layout(""));
+        TracerException e = assertThrows(TracerException.class,
+                () -> writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r2", 0.9, "a", 1L)));
+        assertTrue(e.getMessage().contains("run_id is not 'r1'"), e.getMessage());
+    }
+
+    @Test
+    void aTableOnDiskWithAnotherSchemaIsRefusedNotAltered() {
+        LakehouseLayout layout = layout("");
+        spark.range(3).toDF("run_id").selectExpr("cast(run_id as string) run_id").write().format("delta")
+                .save(layout.audit());
+        Dataset<Row> rows = spark.createDataFrame(List.of(), MetricTable.AUDIT.schema());
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new DeltaWriter(spark, layout).write(MetricTable.AUDIT, "r1", rows));
+        assertTrue(e.getMessage().contains("missing columns [at, user"), e.getMessage());
+        assertEquals(3, read(layout, MetricTable.AUDIT).count());
+    }
+
+    @Test
+    void unusableRunIdsAreRefused() {
+        DeltaWriter writer = new DeltaWriter(spark, layout(""));
+        Dataset<Row> rows = coverage("x' OR '1'='1", 0.9, "a", 1L);
+        assertThrows(BadInputException.class, () -> writer.write(MetricTable.LABEL_COVERAGE, "x' OR '1'='1", rows));
+    }
+
+    @Test
+    void withADatabaseTheTablesAreRegisteredInTheCatalog() {
+        LakehouseLayout layout = layout("tracer_lh_test");
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L, "b", 2L));
+        writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "a", 1L));
+        assertEquals(3, spark.table("tracer_lh_test.label_coverage").count());
+        String location = spark.sql("DESCRIBE DETAIL tracer_lh_test.label_coverage").select("location").head()
+                .getString(0);
+        assertTrue(location.endsWith(dir.getFileName() + "/label_coverage"), location);
+    }
+
+    @Test
+    void everyMetricTableAcceptsRowsOfItsOwnSchema() {
+        LakehouseLayout layout = layout("");
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        for (MetricTable table : MetricTable.values()) {
+            Object[] values = new Object[table.schema().size()];
+            values[0] = "r1";
+            writer.write(table, "r1", spark.createDataFrame(List.of(RowFactory.create(values)), table.schema()));
+            assertEquals(1, read(layout, table).count(), table.tableName());
+        }
+    }
+}

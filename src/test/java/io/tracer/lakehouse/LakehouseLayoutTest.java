@@ -1,0 +1,52 @@
+package io.tracer.lakehouse;
+
+import io.tracer.BadInputException;
+import io.tracer.config.TracerConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LakehouseLayoutTest {
+    private final Configuration conf = new Configuration();
+
+    @Test
+    void tablesAndPoliciesLiveUnderTheRoot(@TempDir Path dir) {
+        String root = dir.toUri().toString(); // ends with '/'
+        LakehouseLayout layout = LakehouseLayout.of(new TracerConfig.Lakehouse(root, ""), conf);
+        String base = root.substring(0, root.length() - 1).replaceFirst("^file:///", "file:/");
+        assertEquals(base, layout.root());
+        assertEquals(base + "/runs", layout.runs());
+        assertEquals(base + "/label_coverage", layout.labelCoverage());
+        assertEquals(base + "/label_deltas", layout.uri(MetricTable.LABEL_DELTAS));
+        assertEquals(base + "/policies", layout.policyRoot());
+        assertTrue(layout.catalogDatabase().isEmpty());
+        assertTrue(layout.catalogTable(MetricTable.RUNS).isEmpty());
+    }
+
+    @Test
+    void theShippedRelativeFileRootBecomesAbsolute() {
+        LakehouseLayout layout = LakehouseLayout.of(new TracerConfig.Lakehouse("file:./tracer-lakehouse", ""), conf);
+        String cwd = Path.of("").toAbsolutePath().toUri().toString().replaceFirst("^file:///", "file:/");
+        assertEquals(cwd + "tracer-lakehouse", layout.root());
+        assertEquals(cwd + "tracer-lakehouse/frontier", layout.frontier());
+    }
+
+    @Test
+    void aDatabaseNamesQuotedCatalogTables() {
+        LakehouseLayout layout = new LakehouseLayout("s3a://bucket/lake/", "main.tracer");
+        assertEquals("s3a://bucket/lake/history", layout.history());
+        assertEquals("`main`.`tracer`.`examples`", layout.catalogTable(MetricTable.EXAMPLES).orElseThrow());
+    }
+
+    @Test
+    void badDatabaseNamesAreRefused() {
+        BadInputException e = assertThrows(BadInputException.class, () -> new LakehouseLayout("file:/x", "x; DROP"));
+        assertTrue(e.getMessage().contains("tracer.lakehouse.database"), e.getMessage());
+    }
+}
