@@ -39,7 +39,7 @@ class FitRunTest {
         spark = SparkTestSession.get();
         config = ConfigLoader.load(null, Map.of(
                 "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
-                "tracer.zoo.skip", "[lr-1e-4, lr-1e-2, mlp-2x]",
+                "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", "[0.8, 0.9, 0.95]",
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2"));
