@@ -47,13 +47,19 @@ class DeltaWriterTest {
     }
 
     @Test
-    void writingARunTwiceLeavesOneCopyAndTwoRunsCoexist() {
+    void writingARunTwiceLeavesOneCopyTwoRunsCoexistAndHistoryNamesTheRuns() {
         LakehouseLayout layout = layout("");
         DeltaWriter writer = new DeltaWriter(spark, layout);
-        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 10L, "b", 20L));
-        writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.95, "a", 30L));
+        long v1 = writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 10L, "b", 20L));
+        long v2 = writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.95, "a", 30L));
         // Re-running r1 (say after a crash) with different results replaces its rows.
-        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 11L, "b", 21L, "c", 5L));
+        long v3 = writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.95, "a", 11L, "b", 21L, "c", 5L));
+        assertTrue(v1 < v2 && v2 < v3);
+        List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + layout.labelCoverage() + "`")
+                .select("version", "userMetadata").collectAsList();
+        assertTrue(history.contains(RowFactory.create(v1, "r1")), history.toString());
+        assertTrue(history.contains(RowFactory.create(v2, "r2")), history.toString());
+        assertTrue(history.contains(RowFactory.create(v3, "r1")), history.toString());
 
         Dataset<Row> table = read(layout, MetricTable.LABEL_COVERAGE);
         assertEquals(3, table.filter(col("run_id").equalTo("r1")).count());
@@ -66,19 +72,6 @@ class DeltaWriterTest {
         new DeltaWriter(spark, layout).write(MetricTable.LABEL_COVERAGE, "r2",
                 spark.createDataFrame(List.of(), MetricTable.LABEL_COVERAGE.schema()));
         assertEquals(3, read(layout, MetricTable.LABEL_COVERAGE).count());
-    }
-
-    @Test
-    void historyShowsTheRunIdAsUserMetadata() {
-        LakehouseLayout layout = layout("");
-        DeltaWriter writer = new DeltaWriter(spark, layout);
-        long v1 = writer.write(MetricTable.LABEL_COVERAGE, "run-a", coverage("run-a", 0.9, "a", 1L));
-        long v2 = writer.write(MetricTable.LABEL_COVERAGE, "run-b", coverage("run-b", 0.9, "a", 1L));
-        assertTrue(v2 > v1);
-        List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + layout.labelCoverage() + "`")
-                .select("version", "userMetadata").collectAsList();
-        assertTrue(history.contains(RowFactory.create(v1, "run-a")), history.toString());
-        assertTrue(history.contains(RowFactory.create(v2, "run-b")), history.toString());
     }
 
     @Test
@@ -163,8 +156,9 @@ class DeltaWriterTest {
         for (MetricTable table : MetricTable.values()) {
             Object[] values = new Object[table.schema().size()];
             values[0] = "r1";
-            writer.write(table, "r1", spark.createDataFrame(List.of(RowFactory.create(values)), table.schema()));
-            assertEquals(1, read(layout, table).count(), table.tableName());
+            long version = writer.write(table, "r1",
+                    spark.createDataFrame(List.of(RowFactory.create(values)), table.schema()));
+            assertEquals(1, version, table.tableName() + ": version 0 creates, version 1 writes");
         }
     }
 }
