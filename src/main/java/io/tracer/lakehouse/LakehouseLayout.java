@@ -60,6 +60,11 @@ public record LakehouseLayout(String root, String database) {
     public String labelDeltas() { return uri(MetricTable.LABEL_DELTAS); }
     public String history() { return uri(MetricTable.HISTORY); }
 
+    /** The embedding cache: vectors keyed by (text hash, encoder id), shared by every run. */
+    public String embeddingCache() {
+        return root + "/embedding_cache";
+    }
+
     /** The root of the policy store ({@code io.tracer.policy.PolicyStore}). */
     public String policyRoot() {
         return root + "/" + POLICIES_DIR;

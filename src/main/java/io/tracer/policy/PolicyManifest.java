@@ -97,9 +97,16 @@ public record PolicyManifest(
         public Stage {
             require(stage >= 0, "stages[].stage must be non-negative, was " + stage);
             requireText(surrogate, "stages[" + stage + "].surrogate");
-            requireText(gate, "stages[" + stage + "].gate");
+            // A global stage accepts every row: it has no gate, and then no gate path either.
+            require((gate == null) == (gatePath == null),
+                    "stages[" + stage + "].gate and gate_path must be both set or both absent");
+            if (gate != null) {
+                requireText(gate, "stages[" + stage + "].gate");
+            }
             requireRelative(surrogatePath, "stages[" + stage + "].surrogate_path");
-            requireRelative(gatePath, "stages[" + stage + "].gate_path");
+            if (gatePath != null) {
+                requireRelative(gatePath, "stages[" + stage + "].gate_path");
+            }
             if (portablePath != null) {
                 requireRelative(portablePath, "stages[" + stage + "].portable_path");
             }
