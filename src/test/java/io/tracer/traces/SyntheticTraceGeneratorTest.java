@@ -141,6 +141,7 @@ class SyntheticTraceGeneratorTest {
         BadInputException e = assertThrows(BadInputException.class, () -> generator.write(spec, uri, false));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
         assertEquals(1_000, generator.write(SyntheticSpec.defaults(1_000, 42), uri, true));
+        assertFalse(spark.conf().contains("parquet.enable.dictionary"), "the write restores the session setting");
     }
 
     /** The default spec must be learnable but not trivial, with confidence that varies by label. */
