@@ -1,0 +1,233 @@
+package io.tracer.zoo;
+
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
+import io.tracer.testing.SparkTestSession;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ZooTrainerTest {
+    static final int K = 6;
+    static final int DIM = 10;
+    static SparkSession spark;
+    static Dataset<Row> rows;
+    static LabelIndex labels;
+
+    @BeforeAll
+    static void data() {
+        spark = SparkTestSession.get();
+        rows = SyntheticClusters.make(1200, K, DIM, 0.9, 7L).cache();
+        labels = LabelIndex.fromTeacher(rows);
+    }
+
+    static TracerConfig.Zoo zoo(String set, List<String> skip, List<String> add) {
+        return new TracerConfig.Zoo(set, skip, add, 3, "macro-f1", 2);
+    }
+
+    /** Full-zoo specs made cheap enough for a unit test. */
+    static List<SurrogateSpec> cheapFull() {
+        List<SurrogateSpec> out = new ArrayList<>();
+        for (SurrogateSpec s : SurrogateZoo.full(DIM, K)) {
+            out.add(switch (s.kind()) {
+                case LOGISTIC, MLP -> s.withParam("maxIter", 30);
+                case FOREST -> s.withParam("numTrees", 5).withParam("maxDepth", 5);
+                case TREE -> s.withParam("maxDepth", 5);
+                case XGBOOST -> s.withParam("numRound", 5).withParam("nthread", 1);
+                case NAIVE_BAYES -> s;
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void labelIndexIsSortedAndCarriesNominalMetadata() {
+        LabelIndex idx = new LabelIndex(List.of("b", "a", "Z", "ä"));
+        assertEquals(List.of("Z", "a", "b", "ä"), idx.labels());
+        assertEquals(1, idx.indexOf("a"));
+        assertEquals(-1, idx.indexOf("nope"));
+        assertThrows(BadInputException.class, () -> new LabelIndex(List.of("a", "a")));
+
+        Dataset<Row> indexed = labels.withLabelIndex(rows.union(
+                rows.limit(1).withColumn(Columns.TEACHER, org.apache.spark.sql.functions.lit("unseen"))));
+        Map<String, Object> sample = new java.util.HashMap<>();
+        for (Row r : indexed.select(Columns.TEACHER, Columns.LABEL_INDEX).distinct().collectAsList()) {
+            sample.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1));
+        }
+        assertEquals(3.0, sample.get("c3"));
+        assertEquals(null, sample.get("unseen"));
+        org.apache.spark.ml.attribute.Attribute attr = org.apache.spark.ml.attribute.Attribute.fromStructField(
+                indexed.schema().apply(Columns.LABEL_INDEX));
+        assertEquals(K, ((org.apache.spark.ml.attribute.NominalAttribute) attr).getNumValues().get());
+    }
+
+    @Test
+    void registryHonoursSetSkipAndAdd() {
+        List<String> light = SurrogateZoo.candidates(zoo("light", List.of(), List.of()), 384, 77)
+                .stream().map(SurrogateSpec::name).toList();
+        assertEquals(List.of("lr-1e-4", "lr-1e-3", "lr-1e-2", "mlp-1x256", "mlp-2x256x128"), light);
+        List<String> full = SurrogateZoo.candidates(zoo("full", List.of("mlp-2", "tree"), List.of("lr-0.5")), 384, 77)
+                .stream().map(SurrogateSpec::name).toList();
+        assertEquals(List.of("lr-1e-4", "lr-1e-3", "lr-1e-2", "mlp-1x256", "nb-gaussian", "forest", "xgb",
+                "lr-0.5"), full);
+        assertThrows(BadInputException.class,
+                () -> SurrogateZoo.candidates(zoo("light", List.of("svm"), List.of()), 384, 77));
+        assertThrows(BadInputException.class,
+                () -> SurrogateZoo.candidates(zoo("light", List.of(), List.of("knn")), 384, 77));
+    }
+
+    @Test
+    void everyCandidatePredictsOverTheWholeLabelSpaceEvenWithALabelMissing() {
+        // c2 never appears in training; every model must still output K probabilities, and a model
+        // that only knows the labels it saw must map them back (else c3..c5 would shift by one).
+        Dataset<Row> train = rows.limit(800).where(col(Columns.TEACHER).notEqual("c2"));
+        Dataset<Row> test = labels.withLabelIndex(rows.limit(200));
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("full", List.of(), List.of()), labels, 42L);
+        for (SurrogateSpec spec : cheapFull()) {
+            SurrogateModel model = trainer.fit(spec, train);
+            List<Row> out = model.predictWithAgree(test)
+                    .select(Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE).collectAsList();
+            assertEquals(200, out.size());
+            double agree = 0;
+            for (Row r : out) {
+                Vector p = r.getAs(0);
+                assertEquals(K, p.size(), spec.name() + " probability size");
+                double s = 0;
+                for (double v : p.toArray()) {
+                    assertTrue(v >= 0 && v <= 1, spec.name() + " probability in [0,1]");
+                    s += v;
+                }
+                assertEquals(1.0, s, 1e-6, spec.name() + " probabilities sum to 1");
+                assertTrue(r.getDouble(1) >= 0 && r.getDouble(1) < K && r.getDouble(1) != 2.0,
+                        spec.name() + " predicts a seen label: " + r.getDouble(1));
+                assertTrue(p.apply(2) < 0.5, spec.name() + " gives the unseen label little probability");
+                agree += r.getDouble(2);
+            }
+            // c2 rows (about 1/6) can never agree; the rest are mostly right.
+            assertTrue(agree / out.size() > 0.5, spec.name() + " accuracy " + agree / out.size());
+            assertEquals(List.of(Columns.TRACE_ID, Columns.TEACHER, Columns.EMBEDDING, Columns.LABEL_INDEX,
+                    Columns.FEATURES, Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE),
+                    List.of(model.predictWithAgree(test).columns()), spec.name() + " columns");
+        }
+    }
+
+    @Test
+    void crossValidationPrefersTheBetterCandidateAndKeepsOutOfFoldPredictions() {
+        SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 30);
+        SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
+                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+        Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
+        ZooResult result = trainer.train(train, List.of(stump, good));
+        try {
+            assertEquals("lr-1e-3", result.winnerSpec().name());
+            assertEquals(2, result.candidates().size());
+            CandidateResult s = result.candidates().get(0);
+            CandidateResult g = result.candidates().get(1);
+            assertEquals("stump", s.name());
+            assertEquals(3, g.foldScores().size());
+            assertTrue(g.mean() > s.mean() + 0.2, "lr " + g.mean() + " vs stump " + s.mean());
+            assertTrue(g.accuracyMean() > 0.6 && g.accuracyMean() < 1.0, "lr accuracy " + g.accuracyMean());
+            assertTrue(g.std() >= 0 && g.fitSeconds() > 0);
+
+            Dataset<Row> oof = result.outOfFold();
+            assertEquals(List.of(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.PROBABILITY,
+                    Columns.PREDICTION, Columns.AGREE, Columns.FOLD), List.of(oof.columns()));
+            assertEquals(1200, oof.count());
+            assertEquals(1200, oof.select(Columns.TRACE_ID).distinct().count());
+            // Every row keeps the fold it was held out in.
+            assertEquals(0, oof.join(train.select(Columns.TRACE_ID, Columns.FOLD).withColumnRenamed(Columns.FOLD, "f0"),
+                    Columns.TRACE_ID).where(col(Columns.FOLD).notEqual(col("f0"))).count());
+            double oofAccuracy = oof.agg(org.apache.spark.sql.functions.avg(Columns.AGREE)).first().getDouble(0);
+            assertEquals(g.accuracyMean(), oofAccuracy, 0.02);
+            assertEquals(0, oof.where(col(Columns.AGREE).equalTo(1.0)
+                    .notEqual(col(Columns.PREDICTION).equalTo(col(Columns.LABEL_INDEX)))).count());
+            // The refitted winner predicts like its fold models on average.
+            double refitAccuracy = result.winner().predictWithAgree(labels.withLabelIndex(rows))
+                    .agg(org.apache.spark.sql.functions.avg(Columns.AGREE)).first().getDouble(0);
+            assertTrue(refitAccuracy > 0.6, "refit accuracy " + refitAccuracy);
+        } finally {
+            result.outOfFold().unpersist();
+        }
+    }
+
+    @Test
+    void foldsAreAssignedWhenTheRowsHaveNone() {
+        SurrogateSpec good = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
+        ZooResult result = trainer.train(rows.limit(600), List.of(good));
+        try {
+            assertEquals(3, result.candidates().get(0).foldScores().size());
+            assertEquals(3, result.outOfFold().select(Columns.FOLD).distinct().count());
+        } finally {
+            result.outOfFold().unpersist();
+        }
+    }
+
+    @Test
+    void unknownTeacherLabelIsRefusedByName() {
+        LabelIndex partial = new LabelIndex(List.of("c0", "c1", "c2", "c3", "c4"));
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), partial, 42L);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> trainer.fit(SurrogateZoo.byName("lr-1e-2", DIM, K), rows));
+        assertTrue(e.getMessage().contains("label index"), e.getMessage());
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalPredictions(@TempDir Path dir) {
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("full", List.of(), List.of()), labels, 42L);
+        Dataset<Row> test = labels.withLabelIndex(rows.limit(100));
+        for (SurrogateSpec spec : cheapFull()) {
+            if (!List.of("lr-1e-3", "mlp-2x32x16", "xgb", "nb-gaussian").contains(spec.name())) {
+                continue;
+            }
+            // Without c2, so naive Bayes' mapping onto the label space must survive the round trip.
+            SurrogateModel model = trainer.fit(spec, rows.limit(600).where(col(Columns.TEACHER).notEqual("c2")));
+            String uri = dir.resolve(spec.name()).toUri().toString();
+            model.save(uri);
+            model.save(uri); // overwrites
+            SurrogateModel loaded = SurrogateModel.load(uri);
+            assertEquals(spec, loaded.spec());
+            assertEquals(labels, loaded.labels());
+            List<Row> a = model.predict(test).orderBy(Columns.TRACE_ID).select(Columns.PROBABILITY, Columns.PREDICTION).collectAsList();
+            List<Row> b = loaded.predict(test).orderBy(Columns.TRACE_ID).select(Columns.PROBABILITY, Columns.PREDICTION).collectAsList();
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(((Vector) a.get(i).get(0)).toArray(), ((Vector) b.get(i).get(0)).toArray(), 1e-12,
+                        spec.name());
+                assertEquals(a.get(i).getDouble(1), b.get(i).getDouble(1), spec.name());
+            }
+        }
+    }
+
+    @Test
+    void macroF1AndAccuracyFromConfusionCounts() {
+        // truth 0: 3 right, 1 predicted as 1; truth 1: 2 right; label 2 predicted once for truth 1.
+        ClassificationScores s = ClassificationScores.of(List.of(
+                new ClassificationScores.Cell(0, 0, 3), new ClassificationScores.Cell(0, 1, 1),
+                new ClassificationScores.Cell(1, 1, 2), new ClassificationScores.Cell(1, 2, 1)));
+        assertEquals(5.0 / 7.0, s.accuracy(), 1e-12);
+        double f0 = 2.0 * 3 / (4 + 3);
+        double f1 = 2.0 * 2 / (3 + 3);
+        double f2 = 0.0;
+        assertEquals((f0 + f1 + f2) / 3, s.macroF1(), 1e-12);
+        assertEquals(s.accuracy(), s.metric("accuracy"));
+        assertEquals(s.macroF1(), s.metric("macro-f1"));
+    }
+}
