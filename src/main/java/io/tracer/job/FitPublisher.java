@@ -137,7 +137,7 @@ public final class FitPublisher {
         String winner = fit.zoo().winnerSpec().name();
         for (io.tracer.zoo.CandidateResult c : fit.zoo().candidates()) {
             rows.add(RowFactory.create(fit.request().runId(), "surrogate", c.name(), 1, c.metric(),
-                    c.foldScores().toArray(new Double[0]), c.mean(), c.std(), c.accuracy(), c.macroF1(), null,
+                    c.foldScores().toArray(new Double[0]), c.mean(), c.std(), c.accuracyMean(), c.macroF1Mean(), null,
                     c.fitSeconds(), c.name().equals(winner)));
         }
         String deployedGate = fit.deployed().deployed().map(d -> d.candidate().gate()).orElse(null);

@@ -70,8 +70,8 @@ public final class MetricTables {
             col("fold_scores", DataTypes.createArrayType(DOUBLE, true), "metric per cross-validation fold"),
             col("mean", DOUBLE, "mean of fold_scores"),
             col("std", DOUBLE, "standard deviation of fold_scores"),
-            col("accuracy", DOUBLE, "accuracy against the teacher on the selection split"),
-            col("macro_f1", DOUBLE, "macro-F1 against the teacher on the selection split"),
+            col("accuracy", DOUBLE, "cross-validated accuracy against the teacher (mean over folds; surrogates only)"),
+            col("macro_f1", DOUBLE, "cross-validated macro-F1 against the teacher (mean over folds; surrogates only)"),
             col("auc_selection", DOUBLE, "gate AUC for predicting agreement on the selection split"),
             col("fit_seconds", DOUBLE, "wall seconds to fit"),
             col("selected", BOOL, "true for the candidate the run kept"));

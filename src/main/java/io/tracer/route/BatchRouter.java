@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.typedLit;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -64,7 +64,7 @@ public final class BatchRouter {
 
     private Dataset<Row> decide(Dataset<Row> rows, Column score, Column stage, Column labelIndex) {
         Column handled = score.geq(lit(plan.threshold()));
-        Column labels = typedLit(plan.labels().labels().toArray(new String[0]));
+        Column labels = array(plan.labels().labels().stream().map(l -> lit(l)).toArray(Column[]::new));
         Dataset<Row> out = rows
                 .withColumn(RouteColumns.SCORE, score)
                 .withColumn(RouteColumns.DECISION, when(handled, lit(RouteColumns.HANDLED))
