@@ -205,9 +205,9 @@ public final class SyntheticTraceGenerator {
                     v[i] = (float) (c[i] + spread * rnd.nextGaussian());
                 }
             }
-            String input = ood
-                    ? "synthetic off-topic query " + id
-                    : "synthetic query " + id + " about " + g.names[truth];
+            // The text names neither the label nor the OOD flag: a real encoder run over it must
+            // not find the answer in the input.
+            String input = "synthetic query " + id;
             return RowFactory.create("syn-" + id, input, g.names[teacher], g.names[truth], v, ood);
         }
 
