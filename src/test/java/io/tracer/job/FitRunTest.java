@@ -42,7 +42,8 @@ class FitRunTest {
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", "[0.8, 0.9, 0.95]",
                 "tracer.calibrate.grid-size", "200",
-                "tracer.zoo.folds", "2"));
+                "tracer.zoo.folds", "2",
+                "tracer.gate.candidates", "[top1, logistic]"));
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
         new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7), traces, true);
