@@ -1,0 +1,103 @@
+package io.tracer.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.TracerException;
+import io.tracer.zoo.ModelFiles;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+
+/**
+ * A fitted gate: adds {@link Columns#ACCEPT_SCORE} in [0, 1], higher = more likely to agree with
+ * the teacher. "top1" is the raw top-1 probability and has no model; trained gates hold an MLlib
+ * pipeline whose probability of class 1 (agree) is the score. Saved as a directory:
+ * {@code gate.json} (format version, name) and, for trained gates, {@code pipeline/}.
+ */
+public final class GateModel {
+    public static final int FORMAT_VERSION = 1;
+    /** Prefix of the gate pipeline's internal columns, dropped after scoring. */
+    static final String TMP_PREFIX = "_gate_";
+    static final String PROBABILITY = TMP_PREFIX + "probability";
+
+    private final String name;
+    private final PipelineModel pipeline;
+
+    GateModel(String name, PipelineModel pipeline) {
+        this.name = name;
+        this.pipeline = pipeline;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Optional<PipelineModel> pipeline() {
+        return Optional.ofNullable(pipeline);
+    }
+
+    /**
+     * Adds the confidence features and {@link Columns#ACCEPT_SCORE} (replacing an earlier score).
+     * The rows need {@link Columns#PROBABILITY} and, for the boosted gate, {@link Columns#FEATURES}.
+     */
+    public Dataset<Row> score(Dataset<Row> withProbabilityAndFeatures) {
+        Dataset<Row> in = ConfidenceFeatures.add(withProbabilityAndFeatures.drop(Columns.ACCEPT_SCORE));
+        if (pipeline == null) {
+            return in.withColumn(Columns.ACCEPT_SCORE, col(ConfidenceFeatures.TOP1));
+        }
+        Dataset<Row> out = pipeline.transform(in)
+                .withColumn(Columns.ACCEPT_SCORE, element_at(vector_to_array(col(PROBABILITY), "float64"), 2));
+        List<String> tmp = new ArrayList<>();
+        for (String c : out.columns()) {
+            if (c.startsWith(TMP_PREFIX)) {
+                tmp.add(c);
+            }
+        }
+        return out.drop(tmp.toArray(new String[0]));
+    }
+
+    public void save(String uri) {
+        if (pipeline != null) {
+            try {
+                pipeline.write().overwrite().save(ModelFiles.child(uri, "pipeline"));
+            } catch (IOException e) {
+                throw new TracerException("cannot save gate " + name + " to " + uri + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("formatVersion", FORMAT_VERSION);
+        meta.put("name", name);
+        meta.put("trained", pipeline != null);
+        ModelFiles.writeJson(ModelFiles.child(uri, "gate.json"), meta);
+    }
+
+    /** Loads a gate saved by {@link #save}; uses the active SparkSession. */
+    public static GateModel load(String uri) {
+        JsonNode meta = ModelFiles.readJson(ModelFiles.child(uri, "gate.json"));
+        int version = meta.path("formatVersion").asInt(-1);
+        if (version != FORMAT_VERSION) {
+            throw new BadInputException("gate at " + uri + ": format version " + version
+                    + " is not supported (this build reads " + FORMAT_VERSION + ")");
+        }
+        PipelineModel p = meta.path("trained").asBoolean()
+                ? PipelineModel.load(ModelFiles.child(uri, "pipeline")) : null;
+        return new GateModel(meta.path("name").asText(), p);
+    }
+
+    @Override
+    public String toString() {
+        return "GateModel[" + name + "]";
+    }
+}

@@ -1,0 +1,130 @@
+package io.tracer.gate;
+
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.Seeds;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.feature.VectorSizeHint;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fits gates on the zoo's out-of-fold predictions of the train split (never on rows the surrogate
+ * was fitted on, whose confidence would be optimistic). Gate names:
+ * <ul>
+ *   <li>{@code top1}: the raw top-1 probability; nothing is fitted.</li>
+ *   <li>{@code logistic}: logistic regression on the four confidence features.</li>
+ *   <li>{@code boosted}: XGBoost (binary:logistic, hist) on the confidence features plus the
+ *       embedding features, so it can learn regions where the surrogate is unreliable.</li>
+ * </ul>
+ */
+public final class GateTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(GateTrainer.class);
+
+    public static final List<String> NAMES = List.of("top1", "logistic", "boosted");
+
+    static final String ASSEMBLED = GateModel.TMP_PREFIX + "features";
+
+    /** Boosted gate settings; {@link #defaults()} suits a few thousand to a few hundred thousand rows. */
+    public record BoostedParams(int numRound, int maxDepth, double eta, double subsample,
+                                double colsampleBytree, int nthread) {
+        public static BoostedParams defaults() {
+            return new BoostedParams(200, 4, 0.05, 0.8, 0.5, 2);
+        }
+    }
+
+    private final BoostedParams boosted;
+
+    public GateTrainer() {
+        this(BoostedParams.defaults());
+    }
+
+    public GateTrainer(BoostedParams boosted) {
+        this.boosted = boosted;
+    }
+
+    /**
+     * Fits gate {@code name} on {@code outOfFold} (columns probability, agree, and features for the
+     * boosted gate). {@code seed} is the run's root seed; the gate derives its own from it.
+     */
+    public GateModel train(String name, Dataset<Row> outOfFold, long seed) {
+        if (!NAMES.contains(name)) {
+            throw new BadInputException("gate " + name + ": unknown (known: " + NAMES + ")");
+        }
+        if ("top1".equals(name)) {
+            return new GateModel(name, null);
+        }
+        int gateSeed = Seeds.deriveInt(seed, "gate/" + name);
+        Dataset<Row> rows = ConfidenceFeatures.add(outOfFold);
+        List<String> inputs = new ArrayList<>(ConfidenceFeatures.ALL);
+        PipelineStage model;
+        if ("logistic".equals(name)) {
+            LogisticRegression lr = new LogisticRegression();
+            lr.setFamily("binomial");
+            lr.setRegParam(1e-4);
+            lr.setMaxIter(100);
+            lr.setFeaturesCol(ASSEMBLED);
+            lr.setLabelCol(Columns.AGREE);
+            lr.setProbabilityCol(GateModel.PROBABILITY);
+            lr.setRawPredictionCol(GateModel.TMP_PREFIX + "raw");
+            lr.setPredictionCol(GateModel.TMP_PREFIX + "prediction");
+            model = lr;
+        } else {
+            inputs.add(Columns.FEATURES);
+            // Scala setters return an erased type: one call per statement.
+            XGBoostClassifier x = new XGBoostClassifier();
+            x.setObjective("binary:logistic");
+            x.setTreeMethod("hist");
+            x.setNumRound(boosted.numRound());
+            x.setMaxDepth(boosted.maxDepth());
+            x.setEta(boosted.eta());
+            x.setSubsample(boosted.subsample());
+            x.setColsampleBytree(boosted.colsampleBytree());
+            x.setNumWorkers(1);
+            x.setNthread(boosted.nthread());
+            x.setSeed(gateSeed);
+            x.setFeaturesCol(ASSEMBLED);
+            x.setLabelCol(Columns.AGREE);
+            x.setProbabilityCol(GateModel.PROBABILITY);
+            x.setRawPredictionCol(GateModel.TMP_PREFIX + "raw");
+            x.setPredictionCol(GateModel.TMP_PREFIX + "prediction");
+            model = x;
+        }
+        // keep: a NaN confidence (a degenerate probability vector) reaches the model instead of
+        // failing the job; the trees route NaN as missing.
+        VectorAssembler assembler = new VectorAssembler()
+                .setInputCols(inputs.toArray(new String[0])).setOutputCol(ASSEMBLED).setHandleInvalid("keep");
+        List<PipelineStage> stages = new ArrayList<>();
+        if (inputs.contains(Columns.FEATURES)) {
+            // The assembler must know each vector's length up front when it keeps invalid values.
+            stages.add(new VectorSizeHint().setInputCol(Columns.FEATURES).setSize(dimension(rows))
+                    .setHandleInvalid("optimistic"));
+        }
+        stages.add(assembler);
+        stages.add(model);
+        long t0 = System.nanoTime();
+        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(rows);
+        LOG.info("gate: {} fitted in {}s", name, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+        return new GateModel(name, fitted);
+    }
+
+    private static int dimension(Dataset<Row> rows) {
+        List<Row> first = rows.select(Columns.FEATURES).where(Columns.FEATURES + " is not null").limit(1)
+                .collectAsList();
+        if (first.isEmpty()) {
+            throw new BadInputException("gate: no out-of-fold rows with " + Columns.FEATURES);
+        }
+        return ((Vector) first.get(0).get(0)).size();
+    }
+}
