@@ -25,6 +25,11 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (conf.get("spark.master", "").startsWith("local")) {
+            // Delta rebuilds table state with 50 partitions by default: on one machine that is
+            // 50 tiny tasks per metric-table commit. The tables here are small.
+            conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+        }
         return SparkSession.builder().config(conf);
     }
 }
