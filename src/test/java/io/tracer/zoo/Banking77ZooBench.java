@@ -27,7 +27,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  * <pre>
  * mvn -B -q -o test-compile && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -Xmx8g --add-opens=... -cp target/test-classes:target/classes:$(cat cp.txt) \
- *     -Dtracer.b77=file:/work/wt/b77-embeddings-zoo [-Dtracer.zoo.set=full] io.tracer.zoo.Banking77ZooBench
+ *     -Dtracer.b77=file:/work/wt/b77-embeddings-zoo [-Dtracer.zoo.set=full] [-Dtracer.zoo.skip=tree,forest]
+ *     io.tracer.zoo.Banking77ZooBench
  * </pre>
  */
 public final class Banking77ZooBench {
@@ -49,7 +50,9 @@ public final class Banking77ZooBench {
             // The label space comes from train + selection only: calibration rows stay unread.
             LabelIndex labels = LabelIndex.fromTeacher(train.unionByName(selection.withColumn(Columns.FOLD, lit(-1))));
 
-            TracerConfig.Zoo zooConfig = new TracerConfig.Zoo(set, List.of(), List.of(), 3, "macro-f1", 2);
+            String skip = System.getProperty("tracer.zoo.skip", "");
+            TracerConfig.Zoo zooConfig = new TracerConfig.Zoo(set,
+                    skip.isBlank() ? List.of() : List.of(skip.split(",")), List.of(), 3, "macro-f1", 2);
             long t0 = System.nanoTime();
             ZooResult zoo = new ZooTrainer(spark, zooConfig, labels, seed).train(train);
             double zooSeconds = (System.nanoTime() - t0) / 1e9;
