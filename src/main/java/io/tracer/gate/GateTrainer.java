@@ -92,7 +92,7 @@ public final class GateTrainer {
             x.setSubsample(boosted.subsample());
             x.setColsampleBytree(boosted.colsampleBytree());
             x.setNumWorkers(1);
-            x.setNthread(boosted.nthread());
+            x.setNthread(io.tracer.zoo.XgboostThreads.allowed(boosted.nthread()));
             x.setSeed(gateSeed);
             x.setFeaturesCol(ASSEMBLED);
             x.setLabelCol(Columns.AGREE);

@@ -109,7 +109,7 @@ public final class SurrogatePipelines {
         // One worker: a barrier stage of several workers can starve concurrent zoo fits on a
         // small executor pool; the booster itself uses nthread cores.
         x.setNumWorkers(1);
-        x.setNthread(spec.intParam("nthread"));
+        x.setNthread(XgboostThreads.allowed(spec.intParam("nthread")));
         x.setSeed(seed);
         x.setFeaturesCol(Columns.FEATURES);
         x.setLabelCol(Columns.LABEL_INDEX);
