@@ -1,8 +1,6 @@
 package io.tracer.bench;
 
-import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
-import io.tracer.embed.Embedder;
 import io.tracer.job.FitRequest;
 import io.tracer.job.FitResult;
 import io.tracer.job.FitRun;
@@ -10,8 +8,6 @@ import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.pipeline.TargetOutcome;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RoutingPlan;
-import io.tracer.traces.LoadedTraces;
-import io.tracer.traces.TraceLoader;
 import io.tracer.traces.TraceSource;
 import io.tracer.zoo.Features;
 import org.apache.spark.sql.Dataset;
@@ -47,10 +43,10 @@ public final class Banking77Benchmark {
 
     /** @param dataDir URI of the folder holding train.csv and test.csv */
     public Map<String, Object> run(String dataDir) {
-        long t0 = System.nanoTime();
-        String trainUri = embedOnce(dataDir + "/train.csv", layout.root() + "/bench/banking77/train", "b77-train");
-        String testUri = embedOnce(dataDir + "/test.csv", layout.root() + "/bench/banking77/test", "b77-test");
-        double embedSeconds = (System.nanoTime() - t0) / 1e9;
+        Banking77Data data = Banking77Data.prepare(spark, config, layout, dataDir);
+        String trainUri = data.trainUri();
+        String testUri = data.testUri();
+        double embedSeconds = data.embedSeconds();
 
         long fitStart = System.nanoTime();
         FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(trainUri),
@@ -102,16 +98,5 @@ public final class Banking77Benchmark {
         out.put("delta", config.calibrate().delta());
         out.put("rows", rows);
         return out;
-    }
-
-    /** Reads a CSV, embeds it with the built-in encoder (cached) and stores it as Delta. */
-    private String embedOnce(String csvUri, String outUri, String runId) {
-        LoadedTraces loaded = new TraceLoader(spark, config.traces())
-                .load(TraceSource.of(csvUri), layout.quarantine(), runId);
-        Dataset<Row> embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
-                .embed(loaded.valid()).embedded();
-        embedded.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
-                .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(outUri);
-        return outUri;
     }
 }

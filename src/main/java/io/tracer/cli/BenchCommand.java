@@ -3,6 +3,8 @@ package io.tracer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tracer.bench.Banking77Benchmark;
+import io.tracer.bench.Banking77Data;
+import io.tracer.bench.ValidityBenchmark;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,14 +20,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
-        subcommands = {BenchCommand.Banking77.class})
+        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77 or validity");
     }
 
     static void print(Map<String, Object> result) {
@@ -68,6 +70,36 @@ public final class BenchCommand implements Runnable {
             try {
                 LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
                 print(new Banking77Benchmark(spark, config, layout).run(qualify(spark, data)));
+                return TracerCli.EXIT_OK;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Command(name = "validity", mixinStandardHelpOptions = true,
+            description = "B2: re-split Banking77 train+test many times, fit each, and count per target the runs whose "
+                    + "agreement on handled future traffic falls below the target.")
+    static final class Validity implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        FitOptions fit;
+
+        @Option(names = "--data", description = "Folder with train.csv and test.csv (default ${DEFAULT-VALUE}).")
+        String data = "../shared/data/banking77";
+
+        @Option(names = "--resplits", description = "Number of re-splits (default ${DEFAULT-VALUE}).")
+        int resplits = 20;
+
+        @Override
+        public Integer call() {
+            TracerConfig config = common.load(fit.overrides());
+            SparkSession spark = SparkSessions.create("tracer bench validity", config);
+            try {
+                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+                Banking77Data b77 = Banking77Data.prepare(spark, config, layout, qualify(spark, data));
+                print(new ValidityBenchmark(spark, config, layout).run(b77.trainUri(), b77.testUri(), resplits));
                 return TracerCli.EXIT_OK;
             } finally {
                 spark.stop();

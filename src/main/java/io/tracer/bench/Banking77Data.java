@@ -1,0 +1,41 @@
+package io.tracer.bench;
+
+import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
+import io.tracer.embed.Embedder;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.traces.LoadedTraces;
+import io.tracer.traces.TraceLoader;
+import io.tracer.traces.TraceSource;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Optional;
+
+/**
+ * Banking77's train.csv and test.csv, read as traces and embedded by the built-in encoder into
+ * Delta tables under the lakehouse root (the embedding cache makes a second call cheap).
+ */
+public record Banking77Data(String trainUri, String testUri, double embedSeconds) {
+
+    public static Banking77Data prepare(SparkSession spark, TracerConfig config, LakehouseLayout layout,
+                                        String dataDir) {
+        long t0 = System.nanoTime();
+        String train = embed(spark, config, layout, dataDir + "/train.csv", layout.root() + "/bench/banking77/train");
+        String test = embed(spark, config, layout, dataDir + "/test.csv", layout.root() + "/bench/banking77/test");
+        return new Banking77Data(train, test, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String embed(SparkSession spark, TracerConfig config, LakehouseLayout layout, String csvUri,
+                                String outUri) {
+        LoadedTraces loaded = new TraceLoader(spark, config.traces())
+                .load(TraceSource.of(csvUri), layout.quarantine(), "bench-banking77");
+        Dataset<Row> embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
+                .embed(loaded.valid()).embedded();
+        embedded.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
+                .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(outUri);
+        loaded.valid().unpersist();
+        return outUri;
+    }
+}
