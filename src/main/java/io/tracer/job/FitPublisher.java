@@ -83,6 +83,8 @@ public final class FitPublisher {
         if (outcome.deployed().isPresent() && fit.ood().isPresent()) {
             fit.ood().get().saveCentroids(staged.resolve(io.tracer.ood.OodGate.CENTROIDS_FILE));
             ood = fit.ood().get().manifestEntry();
+        } else if (outcome.deployed().isPresent()) {
+            ood = java.util.Map.of("enabled", false);
         }
         PolicyManifest manifest = new PolicyManifest(PolicyManifest.SCHEMA_VERSION, fit.request().runId(),
                 PolicyManifest.now(), CodeVersion.get(), PolicyManifest.Method.valueOf(outcome.method().name()),
