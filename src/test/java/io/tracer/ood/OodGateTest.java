@@ -110,18 +110,18 @@ class OodGateTest {
 
     @Test
     void flaggingIsTheDistanceToThePredictedLabelsCentroid() {
-        OodGate g = new OodGate(new double[][] {{0, 0}, {3, 4}}, new double[] {1.0, 2.0}, 1.5, new long[] {40, 40},
+        OodGate g = new OodGate(new double[][] {{0, 0}, {3, 4}}, new double[] {5.0, 2.0}, 1.5, new long[] {40, 40},
                 0.99, 30);
-        Dataset<Row> rows = f.spark.sql("select array(cast(0.6 as float), cast(0.8 as float)) as embedding, 0.0 as p "
-                        + "union all select array(cast(0.6 as float), cast(0.8 as float)), 1.0 "
+        Dataset<Row> rows = f.spark.sql("select array(cast(3.0 as float), cast(4.0 as float)) as embedding, 0.0 as p "
+                        + "union all select array(cast(0.0 as float), cast(0.0 as float)), 1.0 "
                         + "union all select array(cast(3.0 as float), cast(5.5 as float)), 1.0")
                 .withColumn(Columns.FEATURES, org.apache.spark.ml.functions.array_to_vector(col(Columns.EMBEDDING)));
         var out = g.flag(rows, Columns.FEATURES, "p").select(OodGate.DISTANCE, OodGate.FLAG).collectAsList();
-        assertEquals(1.0, out.get(0).getDouble(0), 1e-6);
-        assertFalse(out.get(0).getBoolean(1), "distance 1.0 is not above threshold 1.0");
-        assertEquals(Math.hypot(2.4, 3.2), out.get(1).getDouble(0), 1e-6);
-        assertTrue(out.get(1).getBoolean(1));
-        assertEquals(1.5, out.get(2).getDouble(0), 1e-6);
+        assertEquals(5.0, out.get(0).getDouble(0), 1e-12);
+        assertFalse(out.get(0).getBoolean(1), "distance 5 is not above label 0's threshold 5");
+        assertEquals(5.0, out.get(1).getDouble(0), 1e-12);
+        assertTrue(out.get(1).getBoolean(1), "distance 5 is above label 1's threshold 2");
+        assertEquals(1.5, out.get(2).getDouble(0), 1e-12);
         assertFalse(out.get(2).getBoolean(1));
     }
 }

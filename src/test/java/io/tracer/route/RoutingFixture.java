@@ -69,7 +69,10 @@ public final class RoutingFixture {
                 "tracer.calibrate.targets", "[0.9, 0.92]",
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
-                "tracer.gate.candidates", "[top1, logistic]"));
+                "tracer.gate.candidates", "[top1, logistic]",
+                // gated policies only: these traces are easy enough that global would certify,
+                // and the tests need gate-score deferrals next to OOD ones
+                "tracer.pipeline.families", "[l2d]"));
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         SyntheticTraceGenerator generator = new SyntheticTraceGenerator(spark);
         Dataset<Row> clean = generator.generate(SyntheticSpec.of(ALL_ROWS, DIM, LABELS, 0.03, 0.0, SEED));
