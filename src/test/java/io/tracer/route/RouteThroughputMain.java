@@ -28,8 +28,13 @@ public final class RouteThroughputMain {
                     "--run-id", "b4-fit", "-Dtracer.zoo.skip=[mlp-1, mlp-2]", "-Dtracer.gate.candidates=[top1, logistic]");
         }
         long t0 = System.nanoTime();
-        run(new RouteCommand(), "--policy", lake + "/policies", "--input", dir + "/traffic", "--output",
-                dir + "/routed", "--overwrite", "--lakehouse", lake, "--run-id", "b4-route-" + System.currentTimeMillis());
+        java.util.List<String> route = new java.util.ArrayList<>(java.util.List.of("--policy", lake + "/policies",
+                "--input", dir + "/traffic", "--output", dir + "/routed", "--overwrite", "--lakehouse", lake,
+                "--run-id", "b4-route-" + System.currentTimeMillis()));
+        if (Boolean.getBoolean("b4.noOod")) {
+            route.add("--no-ood");
+        }
+        run(new RouteCommand(), route.toArray(String[]::new));
         System.err.printf("B4: route command wall %.1f s (session start included)%n", (System.nanoTime() - t0) / 1e9);
     }
 
