@@ -11,6 +11,9 @@ import io.tracer.gate.GateEvaluator;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.ood.OodCalibrator;
+import io.tracer.ood.OodConfig;
+import io.tracer.ood.OodGate;
 import io.tracer.pipeline.CandidateCounter;
 import io.tracer.pipeline.CandidateCounts;
 import io.tracer.pipeline.Family;
@@ -137,10 +140,22 @@ public final class FitJob {
             gates.put(name, gateTrainer.train(name, zoo.outOfFold(), Seeds.derive(seed, "gate/" + name)));
         }
 
+        // --- out-of-distribution gate (tracer.ood) ---
+        // Measured on train rows only, then flagged on selection and calibration before any family
+        // counts them: the families score a flagged row NaN (never accepted), so what is certified
+        // is the policy as routed, OOD deferrals included.
+        Optional<OodGate> ood = Optional.empty();
+        OodConfig oodConfig = OodConfig.from(config.raw());
+        if (oodConfig.enabled()) {
+            clock.start("ood", "measure the out-of-distribution gate on train rows");
+            ood = Optional.of(OodCalibrator.fit(surrogate.predict(data.train()), data.labels().size(), oodConfig));
+        }
+        // --- end out-of-distribution gate ---
+
         clock.start("score", "score selection and calibration rows");
-        Dataset<Row> selection = GateScores.addAll(surrogate.predictWithAgree(data.selection()), gates)
+        Dataset<Row> selection = flagOod(GateScores.addAll(surrogate.predictWithAgree(data.selection()), gates), ood)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> calibration = GateScores.addAll(surrogate.predictWithAgree(data.calibration()), gates)
+        Dataset<Row> calibration = flagOod(GateScores.addAll(surrogate.predictWithAgree(data.calibration()), gates), ood)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Double> gateAuc = new LinkedHashMap<>();
         for (String name : gates.keySet()) {
@@ -188,7 +203,12 @@ public final class FitJob {
         }
         clock.stop();
         return new FitResult(request, data, zoo, gates, gateAuc, counted, outcomes, selection, calibration,
-                clock.seconds());
+                clock.seconds(), ood);
+    }
+
+    /** Adds the OOD distance and flag ({@link OodGate#flag}) from the first-stage prediction. */
+    private static Dataset<Row> flagOod(Dataset<Row> predicted, Optional<OodGate> ood) {
+        return ood.map(g -> g.flag(predicted, Columns.FEATURES, Columns.PREDICTION)).orElse(predicted);
     }
 
     /** The frontier's targets: the configured list plus the deploy target, ascending. */

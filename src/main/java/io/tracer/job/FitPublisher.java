@@ -78,12 +78,20 @@ public final class FitPublisher {
             certification = new PolicyManifest.Certification(c.threshold(), c.accepted(), c.agreeing(), c.n(),
                     c.coverage(), c.empiricalAgreement(), c.lowerBound(), c.pValue());
         }
+        // The OOD gate travels with a deployed policy: routing must defer what certification did.
+        java.util.Map<String, Object> ood = null;
+        if (outcome.deployed().isPresent() && fit.ood().isPresent()) {
+            fit.ood().get().saveCentroids(staged.resolve(io.tracer.ood.OodGate.CENTROIDS_FILE));
+            ood = fit.ood().get().manifestEntry();
+        } else if (outcome.deployed().isPresent()) {
+            ood = java.util.Map.of("enabled", false);
+        }
         PolicyManifest manifest = new PolicyManifest(PolicyManifest.SCHEMA_VERSION, fit.request().runId(),
                 PolicyManifest.now(), CodeVersion.get(), PolicyManifest.Method.valueOf(outcome.method().name()),
                 outcome.reason(), outcome.target(), outcome.delta(), fit.data().labels().labels(),
                 new PolicyManifest.Encoder(fit.data().encoder().id(), fit.data().encoder().dim()),
                 stages, certification, new PolicyManifest.Traces(fit.request().traces().uri(), null),
-                config.render(), null);
+                config.render(), ood);
         boolean certified = outcome.deployed().isPresent();
         boolean makeCurrent = certified || store.current().isEmpty();
         LoadedPolicy published = store.publish(staged, manifest, makeCurrent);

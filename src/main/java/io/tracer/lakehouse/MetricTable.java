@@ -16,7 +16,7 @@ public enum MetricTable {
     EXAMPLES("examples", MetricTables.EXAMPLES),
     /** Rows refused on read, with the reason and where they came from. */
     QUARANTINE("quarantine", MetricTables.QUARANTINE),
-    /** What a run did and decided, as an event log. */
+    /** One row per audit run overall and per answered label: agreement on handled rows against the target. */
     AUDIT("audit", MetricTables.AUDIT),
     /** One row per (target, label) comparing a run with its parent run (tracer update). */
     LABEL_DELTAS("label_deltas", MetricTables.LABEL_DELTAS),

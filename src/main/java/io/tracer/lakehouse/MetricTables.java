@@ -109,12 +109,23 @@ public final class MetricTables {
 
     public static final StructType AUDIT = schema(
             key(),
-            col("at", TIME, "when it happened"),
-            col("user", STRING, "OS or platform user that ran the command"),
-            col("command", STRING, "the tracer subcommand"),
-            col("action", STRING, "what happened (e.g. read_traces, select_surrogate, publish_policy)"),
-            col("subject", STRING, "what it happened to (a URI, candidate or version)"),
-            col("detail", STRING, "free text or JSON with the particulars"));
+            col("policy_version", STRING, "policy version audited"),
+            col("target", DOUBLE, "agreement target of the policy"),
+            col("delta", DOUBLE, "allowed failure probability of the policy's guarantee"),
+            col("alpha", DOUBLE, "significance level of the violation test (the policy's delta unless --alpha)"),
+            col("scope", STRING, "overall, or label for one answered label"),
+            col("label", STRING, "the answered label (surrogate's when handled, teacher's when deferred); null overall"),
+            col("rows", LONG, "audited rows"),
+            col("handled", LONG, "of those, rows the policy handles"),
+            col("handled_share", DOUBLE, "handled / rows"),
+            col("checked", LONG, "handled rows in the shadow sample with a teacher label"),
+            col("agreeing", LONG, "checked rows where the surrogate agrees with the teacher"),
+            col("agreement", DOUBLE, "agreeing / checked, null when checked = 0"),
+            col("ci_lower", DOUBLE, "two-sided exact (Clopper-Pearson) 1 - alpha interval on agreement, lower end"),
+            col("ci_upper", DOUBLE, "the same interval's upper end"),
+            col("p_value", DOUBLE, "exact one-sided p-value of H0 agreement >= target: P(Binom(checked, target) <= agreeing)"),
+            col("violated", BOOL, "overall: p_value <= alpha; per label: p_value <= alpha / labels checked (Bonferroni)"),
+            col("audited_at", TIME, "when the audit ran"));
 
     public static final StructType LABEL_DELTAS = schema(
             key(),

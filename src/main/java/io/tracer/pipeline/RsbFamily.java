@@ -3,6 +3,7 @@ package io.tracer.pipeline;
 import io.tracer.Columns;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
+import io.tracer.ood.OodGate;
 import io.tracer.zoo.SurrogateModel;
 import io.tracer.zoo.SurrogateSpec;
 import io.tracer.zoo.ZooResult;
@@ -85,15 +86,19 @@ public final class RsbFamily {
     /** The cascade's scored rows; the same expression as {@link CascadeScore#combine}. */
     static Dataset<Row> cascade(Dataset<Row> firstStage, String gateName, double t1,
                                 SurrogateModel second, GateModel secondGate) {
+        boolean flagged = java.util.Arrays.asList(firstStage.columns()).contains(OodGate.FLAG);
         Dataset<Row> renamed = firstStage
                 .select(col(Columns.TRACE_ID), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
                         col(GateScores.column(gateName)).as("rsb_s1"),
-                        col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"));
+                        col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"),
+                        flagged ? col(OodGate.FLAG) : lit(false).as(OodGate.FLAG));
         Dataset<Row> predicted = SurrogateModel.addAgree(second.predict(renamed));
         Dataset<Row> scored = GateScores.add(predicted, secondGate, "rsb_s2");
         Column firstHandles = col("rsb_s1").geq(lit(t1));
+        // The OOD flag (from the first stage's prediction) overrides both stages, as in routing.
+        Column score = when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2"));
         return scored.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
-                when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2")).as(ScoredColumns.SCORE),
+                OodGate.neverAcceptedWhenOod(scored, score).as(ScoredColumns.SCORE),
                 when(firstHandles, col("rsb_agree1")).otherwise(col(Columns.AGREE)).as(ScoredColumns.AGREE),
                 when(firstHandles, col("rsb_label1")).otherwise(col(Columns.PREDICTION)).as(ScoredColumns.HANDLED_LABEL),
                 when(firstHandles, lit(1)).otherwise(lit(2)).as(ScoredColumns.STAGE));

@@ -2,6 +2,7 @@ package io.tracer.pipeline;
 
 import io.tracer.Columns;
 import io.tracer.gate.GateModel;
+import io.tracer.ood.OodGate;
 import io.tracer.zoo.SurrogateModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,9 +36,10 @@ public final class SingleStageFamilies {
                 scored(selection, score), scored(calibration, score));
     }
 
+    /** Out-of-distribution rows (when the rows carry the OOD flag) score NaN: never accepted. */
     static Dataset<Row> scored(Dataset<Row> rows, Column score) {
         return rows.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
-                score.cast("double").as(ScoredColumns.SCORE),
+                OodGate.neverAcceptedWhenOod(rows, score.cast("double")).as(ScoredColumns.SCORE),
                 col(Columns.AGREE).as(ScoredColumns.AGREE),
                 col(Columns.PREDICTION).as(ScoredColumns.HANDLED_LABEL),
                 lit(1).as(ScoredColumns.STAGE));

@@ -2,13 +2,18 @@ package io.tracer.route;
 
 import io.tracer.BadInputException;
 import io.tracer.gate.GateModel;
+import io.tracer.ood.OodGate;
 import io.tracer.pipeline.Family;
 import io.tracer.pipeline.PolicyStage;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
+import io.tracer.policy.PolicyStore;
 import io.tracer.zoo.LabelIndex;
 import io.tracer.zoo.SurrogateModel;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,11 +21,37 @@ import java.util.List;
 public final class PolicyPlans {
     private PolicyPlans() {}
 
+    /**
+     * The policy at {@code uri}: a version directory (it holds manifest.json) or a policy root,
+     * whose CURRENT version is taken.
+     *
+     * @throws BadInputException when it is neither, or the root has no current policy
+     */
+    public static LoadedPolicy locate(String uri, Configuration hadoopConf) {
+        boolean versionDir;
+        try {
+            Path manifest = new Path(uri, PolicyStore.MANIFEST_FILE);
+            versionDir = manifest.getFileSystem(hadoopConf).exists(manifest);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new BadInputException("--policy " + uri + " is not a readable Hadoop URI: " + e.getMessage(), e);
+        }
+        PolicyStore store;
+        if (versionDir) {
+            Path dir = new Path(uri);
+            store = new PolicyStore(dir.getParent() == null ? uri : dir.getParent().toString(), hadoopConf);
+            return store.load(uri);
+        }
+        store = new PolicyStore(uri, hadoopConf);
+        return store.current().orElseThrow(() -> new BadInputException("--policy " + uri
+                + " is neither a policy version directory (no " + PolicyStore.MANIFEST_FILE
+                + ") nor a policy root with a " + PolicyStore.CURRENT_FILE + " version"));
+    }
+
     public static RoutingPlan load(LoadedPolicy policy) {
         PolicyManifest m = policy.manifest();
         LabelIndex labels = new LabelIndex(m.labels());
         if (m.method() == PolicyManifest.Method.NONE) {
-            return new RoutingPlan(Family.NONE, List.of(), Double.NaN, labels, m.reason());
+            return new RoutingPlan(Family.NONE, List.of(), Double.NaN, labels, m.reason(), m.encoder().dim(), null);
         }
         if (m.certification() == null) {
             throw new BadInputException("policy " + policy.uri() + " has method " + m.method()
@@ -36,6 +67,11 @@ public final class PolicyPlans {
             double cascade = family == Family.RSB && s.stage() == 1 ? s.threshold() : Double.NaN;
             stages.add(new PolicyStage(s.stage(), surrogate, gate, cascade));
         }
-        return new RoutingPlan(family, stages, m.certification().threshold(), labels, null);
+        OodGate ood = OodGate.fromManifest(m.ood(), policy::resolve, labels.size());
+        if (ood != null && ood.dim() != m.encoder().dim()) {
+            throw new BadInputException("policy " + policy.uri() + ": ood centroids have width " + ood.dim()
+                    + " but the encoder's is " + m.encoder().dim());
+        }
+        return new RoutingPlan(family, stages, m.certification().threshold(), labels, null, m.encoder().dim(), ood);
     }
 }

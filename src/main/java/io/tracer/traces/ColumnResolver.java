@@ -20,11 +20,19 @@ final class ColumnResolver {
     private ColumnResolver() {}
 
     static ResolvedColumns resolve(List<String> columns, TracerConfig.Traces cfg, TraceSource source) {
+        return resolve(columns, cfg, source, true);
+    }
+
+    /** With {@code requireTeacher} false a table without a teacher column resolves with teacher null. */
+    static ResolvedColumns resolve(List<String> columns, TracerConfig.Traces cfg, TraceSource source,
+                                   boolean requireTeacher) {
         Set<String> used = new HashSet<>();
         String input = required("input", source.inputCol().or(() -> nonBlank(cfg.inputCol())),
                 cfg.inputAliases(), columns, used, "--input-col");
-        String teacher = required("teacher", source.teacherCol().or(() -> nonBlank(cfg.teacherCol())),
-                cfg.teacherAliases(), columns, used, "--teacher-col");
+        Optional<String> teacherOverride = source.teacherCol().or(() -> nonBlank(cfg.teacherCol()));
+        String teacher = requireTeacher || teacherOverride.isPresent()
+                ? required("teacher", teacherOverride, cfg.teacherAliases(), columns, used, "--teacher-col")
+                : pick(cfg.teacherAliases(), columns, used).orElse(null);
         Optional<String> id = pick(cfg.idAliases(), columns, used);
         Optional<String> ts = pick(cfg.timestampAliases(), columns, used);
         Optional<String> gt = pick(cfg.groundTruthAliases(), columns, used);

@@ -52,28 +52,39 @@ public final class TraceLoader {
      *                           are found under the fail rule, or when the columns cannot be resolved
      */
     public LoadedTraces load(TraceSource source, String quarantineUri, String runId) {
+        return load(source, quarantineUri, runId, LoadOptions.TRAINING);
+    }
+
+    /**
+     * As {@link #load(TraceSource, String, String)}, judging rows as {@code options} says (routing
+     * inputs need no teacher, see {@link LoadOptions#ROUTING}).
+     */
+    public LoadedTraces load(TraceSource source, String quarantineUri, String runId, LoadOptions options) {
         String desc = "tracer: load traces " + source.uri();
         spark.sparkContext().setJobDescription(desc);
         try {
-            return doLoad(source, quarantineUri, runId);
+            return doLoad(source, quarantineUri, runId, options);
         } finally {
             spark.sparkContext().setJobDescription(null);
         }
     }
 
-    private LoadedTraces doLoad(TraceSource source, String quarantineUri, String runId) {
+    private LoadedTraces doLoad(TraceSource source, String quarantineUri, String runId, LoadOptions options) {
         TraceFormat format = FormatResolver.resolve(spark, source.uri(), source.format().orElse(config.format()));
         RawTraces raw = TraceReader.read(spark, format, source.uri());
-        ResolvedColumns columns = ColumnResolver.resolve(raw.dataColumns(), config, source);
+        ResolvedColumns columns = ColumnResolver.resolve(raw.dataColumns(), config, source, options.requireTeacher());
         LOG.info("trace columns of {}: {}", source.uri(), columns.describe());
 
         Optional<EncoderInfo> encoder = columns.embedding()
                 .flatMap(c -> EncoderInfo.of(raw.data().schema().apply(c)));
         Dataset<Row> normalised = TraceNormaliser.normalise(raw, columns);
-        OptionalInt dim = expectedDim(normalised, encoder);
+        OptionalInt dim = options.judgeWidth() ? expectedDim(normalised, encoder) : OptionalInt.empty();
 
-        Dataset<Row> checked = TraceValidator.check(normalised, raw.corruptReason(), dim)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> checked = TraceValidator.check(normalised, raw.corruptReason(), dim,
+                options.requireTeacher(), options.dedupe());
+        if (options.persist()) {
+            checked = checked.persist(StorageLevel.MEMORY_AND_DISK());
+        }
         try {
             Map<String, Long> byReason = countByReason(checked);
             long valid = byReason.getOrDefault(VALID, 0L);
@@ -87,8 +98,13 @@ public final class TraceLoader {
             }
             enforceLimits(checked, source.uri(), read, byReason, quarantineUri);
 
-            Dataset<Row> validRows = select(checked.filter(col(Columns.REASON).isNull()), encoder)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> validRows = select(checked.filter(col(Columns.REASON).isNull()), encoder);
+            if (!options.persist()) {
+                // Not cached: the reason counts above are this table's valid count, and a second
+                // pass over the source would only repeat them.
+                return new LoadedTraces(validRows, read, valid, byReason, encoder, columns);
+            }
+            validRows = validRows.persist(StorageLevel.MEMORY_AND_DISK());
             long validCount = validRows.count();
             if (validCount != valid) {
                 validRows.unpersist();

@@ -52,7 +52,8 @@ final class TraceNormaliser {
     static Dataset<Row> normalise(RawTraces raw, ResolvedColumns rc) {
         Dataset<Row> df = raw.data();
         Column input = source(rc.input()).cast(DataTypes.StringType);
-        Column teacher = source(rc.teacher()).cast(DataTypes.StringType);
+        Column teacher = rc.teacher() == null ? lit(null).cast(DataTypes.StringType)
+                : source(rc.teacher()).cast(DataTypes.StringType);
         Column derived = derivedId(input, teacher);
         Column id = rc.traceId().map(c -> {
             Column given = source(c).cast(DataTypes.StringType);

@@ -37,6 +37,16 @@ final class TraceValidator {
     private TraceValidator() {}
 
     static Dataset<Row> check(Dataset<Row> normalised, Optional<String> corruptReason, OptionalInt dim) {
+        return check(normalised, corruptReason, dim, true, true);
+    }
+
+    /**
+     * @param requireTeacher quarantine rows without a teacher label
+     * @param dedupe         quarantine all but one row per trace id (a window over trace ids: a
+     *                       shuffle that routing inputs, which come out once per row, do not need)
+     */
+    static Dataset<Row> check(Dataset<Row> normalised, Optional<String> corruptReason, OptionalInt dim,
+                              boolean requireTeacher, boolean dedupe) {
         List<String> cols = Arrays.asList(normalised.columns());
         Column input = col(Columns.INPUT);
         Column teacher = col(Columns.TEACHER);
@@ -46,7 +56,9 @@ final class TraceValidator {
         List<Column[]> checks = new ArrayList<>();
         corruptReason.ifPresent(r -> checks.add(new Column[] {col(TraceReader.CORRUPT).isNotNull(), lit(r)}));
         checks.add(new Column[] {blank(input), lit(QuarantineReason.MISSING_INPUT)});
-        checks.add(new Column[] {blank(teacher), lit(QuarantineReason.MISSING_TEACHER)});
+        if (requireTeacher) {
+            checks.add(new Column[] {blank(teacher), lit(QuarantineReason.MISSING_TEACHER)});
+        }
         checks.add(new Column[] {col(TraceNormaliser.TS_UNPARSED), lit(QuarantineReason.INVALID_TIMESTAMP)});
         if (cols.contains(Columns.EMBEDDING)) {
             Column emb = col(Columns.EMBEDDING);
@@ -63,6 +75,9 @@ final class TraceValidator {
         Dataset<Row> checked = normalised.withColumn(Columns.REASON, reason)
                 .withColumn(RAW, when(col(Columns.REASON).isNotNull(), col(TraceNormaliser.RAW_FULL)))
                 .drop(TraceNormaliser.RAW_FULL);
+        if (!dedupe) {
+            return checked;
+        }
 
         List<Column> order = new ArrayList<>();
         if (cols.contains(Columns.TIMESTAMP)) {

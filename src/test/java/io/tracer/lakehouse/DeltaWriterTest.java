@@ -126,7 +126,7 @@ class DeltaWriterTest {
         Dataset<Row> rows = spark.createDataFrame(List.of(), MetricTable.AUDIT.schema());
         BadInputException e = assertThrows(BadInputException.class,
                 () -> new DeltaWriter(spark, layout).write(MetricTable.AUDIT, "r1", rows));
-        assertTrue(e.getMessage().contains("missing columns [at, user"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing columns [policy_version, target"), e.getMessage());
         assertEquals(3, read(layout, MetricTable.AUDIT).count());
     }
 
