@@ -130,7 +130,13 @@ final class SurrogateExport {
             throw unsupported(name, "XGBoost missing value " + x.getMissing() + " (the router treats NaN as missing)");
         }
         json.put(PortableFormat.KIND, PortableFormat.XGBOOST);
-        json.put("num_features", x.numFeatures());
+        try {
+            // The Spark model does not know its feature count (numFeatures is -1); the booster does.
+            json.put("num_features", x.nativeBooster().getNumFeature());
+        } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+            throw new io.tracer.TracerException("surrogate " + name + ": cannot read the booster's feature count: "
+                    + e.getMessage(), e);
+        }
         json.put("num_classes", x.numClasses());
         json.put("file", PortableFormat.SURROGATE_BOOSTER);
         files.put(PortableFormat.SURROGATE_BOOSTER, out -> x.nativeBooster().saveModel(out, "ubj"));
