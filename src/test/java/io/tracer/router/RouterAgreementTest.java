@@ -47,6 +47,7 @@ class RouterAgreementTest {
     static Configuration conf;
     static LabelIndex labels;
     static Dataset<Row> train;
+    static Dataset<Row> gateRows;
     static Dataset<Row> test;
     static SurrogateModel lr;
     static SurrogateModel mlp;
@@ -54,30 +55,32 @@ class RouterAgreementTest {
     static GateModel top1;
     static GateModel logistic;
     static GateModel boostedOnXgb;
-    static GateModel boostedOnMlp;
 
     @BeforeAll
     static void fitModels() {
         spark = SparkTestSession.get();
         conf = spark.sparkContext().hadoopConfiguration();
-        Dataset<Row> rows = SyntheticClusters.make(900, K, DIM, 0.45, 3);
+        Dataset<Row> rows = SyntheticClusters.make(1200, K, DIM, 0.45, 3);
         labels = LabelIndex.fromTeacher(rows);
         Dataset<Row> all = RouterFixtures.prepare(rows, labels)
                 .withColumn("part", pmod(xxhash64(col(Columns.TRACE_ID)), lit(3))).cache();
-        train = all.where(col("part").notEqual(0)).drop("part").cache();
+        train = all.where(col("part").equalTo(1)).drop("part").cache();
+        // Gates learn from rows the surrogates did not see, as out-of-fold predictions would be;
+        // on its own training rows XGBoost agrees everywhere and the boosted gate is constant.
+        gateRows = all.where(col("part").equalTo(2)).drop("part").cache();
         test = all.where(col("part").equalTo(0)).drop("part", Columns.FEATURES).cache();
         lr = RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM);
         mlp = RouterFixtures.fit(RouterFixtures.spec("mlp-1x32", DIM, K), train, labels, DIM);
         xgb = RouterFixtures.fit(RouterFixtures.spec("xgb", DIM, K), train, labels, DIM);
-        top1 = RouterFixtures.gate("top1", lr, train);
-        logistic = RouterFixtures.gate("logistic", lr, train);
-        boostedOnXgb = RouterFixtures.gate("boosted", xgb, train);
-        boostedOnMlp = RouterFixtures.gate("boosted", mlp, train);
+        top1 = RouterFixtures.gate("top1", lr, gateRows);
+        logistic = RouterFixtures.gate("logistic", lr, gateRows);
+        boostedOnXgb = RouterFixtures.gate("boosted", xgb, gateRows);
     }
 
     @AfterAll
     static void release() {
         train.unpersist();
+        gateRows.unpersist();
         test.unpersist();
     }
 
@@ -108,13 +111,29 @@ class RouterAgreementTest {
     }
 
     @Test
-    void rsbCascadeOfLogisticThenMlpWithBoostedGate() {
+    void rsbCascadeOfLogisticThenXgboostWithBoostedGate() {
         double t1 = quantile(lr, logistic, 0.7);
-        double t = quantile(mlp, boostedOnMlp, 0.5);
+        double t = quantile(xgb, boostedOnXgb, 0.5);
         Agreement a = compare("rsb", Method.RSB, List.of(new PolicyStage(1, lr, logistic, t1),
-                new PolicyStage(2, mlp, boostedOnMlp, Double.NaN)), t);
+                new PolicyStage(2, xgb, boostedOnXgb, Double.NaN)), t);
         a.assertMixed();
         assertTrue(a.byStage[1] > 0 && a.byStage[2] > 0, "both stages handle rows: " + a);
+    }
+
+    /**
+     * The float edge, shown on purpose: with the threshold set to one row's exact Spark score, that
+     * row's Spark-free score may land an ulp or two below it (the router sums the margins in a
+     * different order than MLlib's BLAS), and the row is deferred instead of handled. Only rows
+     * within 1e-12 of the threshold may differ; certified thresholds are selection-split
+     * quantiles, so a routed row hits one exactly only by coincidence.
+     */
+    @Test
+    void aThresholdOnARowsExactScoreIsTheOnlyFloatEdge() {
+        double[] a = scores(lr, top1);
+        double onARow = a[a.length / 2];
+        Agreement edge = compare("lr-top1-edge", Method.L2D, List.of(new PolicyStage(1, lr, top1, Double.NaN)),
+                onARow, true);
+        assertTrue(edge.edgeDisagreements <= 1, edge.toString());
     }
 
     @Test
@@ -162,13 +181,42 @@ class RouterAgreementTest {
         return quantile(s, g, 0.5);
     }
 
+    /**
+     * A threshold between two adjacent distinct gate scores near quantile q of the test rows, so
+     * no row sits within rounding of it (see {@link #aThresholdOnARowsExactScoreIsTheOnlyFloatEdge}).
+     */
     private static double quantile(SurrogateModel s, GateModel g, double q) {
-        Dataset<Row> scored = GateScores.add(s.predict(test), g, "s");
-        return scored.stat().approxQuantile("s", new double[] {q}, 0.0)[0];
+        double[] a = scores(s, g);
+        int i = (int) Math.floor(q * (a.length - 1));
+        for (int j = i + 1; j < a.length; j++) {
+            if (a[j] > a[i]) {
+                return (a[i] + a[j]) / 2;
+            }
+        }
+        for (int j = i - 1; j >= 0; j--) {
+            if (a[j] < a[i]) {
+                return (a[i] + a[j]) / 2;
+            }
+        }
+        throw new IllegalStateException("every gate score is the same");
+    }
+
+    private static double[] scores(SurrogateModel s, GateModel g) {
+        return GateScores.add(s.predict(test), g, "s").select("s").collectAsList().stream()
+                .mapToDouble(r -> r.getDouble(0)).sorted().toArray();
     }
 
     /** Publishes, routes {@link #test} both ways and checks every row. */
     private static Agreement compare(String name, Method method, List<PolicyStage> stages, double threshold) {
+        return compare(name, method, stages, threshold, false);
+    }
+
+    /**
+     * @param edgeTolerant when true, a row whose Spark score lies within 1e-12 of the threshold may
+     *                     take the other decision (it is counted); every other row must agree
+     */
+    private static Agreement compare(String name, Method method, List<PolicyStage> stages, double threshold,
+                                     boolean edgeTolerant) {
         LoadedPolicy policy = RouterFixtures.publish(root(name), method, stages, threshold, labels, DIM);
         List<Row> routed = new BatchRouter(PolicyPlans.load(policy)).route(Features.add(test))
                 .select(Columns.TRACE_ID, Columns.EMBEDDING, RouteColumns.DECISION, RouteColumns.SURROGATE_LABEL,
@@ -180,12 +228,19 @@ class RouterAgreementTest {
             Decision d = router.route(RouterFixtures.embedding(r));
             String id = r.getString(0);
             boolean handled = RouteColumns.HANDLED.equals(r.getString(2));
+            double diff = Math.abs(r.getDouble(4) - d.score());
+            assertTrue(diff <= 1e-9, name + " row " + id + " score " + d.score() + " vs Spark " + r.getDouble(4));
+            if (edgeTolerant && handled != d.handled()) {
+                assertTrue(Math.abs(r.getDouble(4) - threshold) <= 1e-12, name + " row " + id
+                        + " differs away from the threshold: " + d + " vs " + r);
+                a.edgeDisagreements++;
+                a.add(d, r.getDouble(4));
+                continue;
+            }
             assertEquals(handled, d.handled(), name + " row " + id + " decision; " + d + " vs " + r);
             assertEquals(r.getString(3), d.label(), name + " row " + id + " label");
             assertEquals(r.getInt(5), d.stage(), name + " row " + id + " stage");
             assertEquals(r.getString(6), d.reason(), name + " row " + id + " reason");
-            double diff = Math.abs(r.getDouble(4) - d.score());
-            assertTrue(diff <= 1e-9, name + " row " + id + " score " + d.score() + " vs Spark " + r.getDouble(4));
             a.add(d, r.getDouble(4));
         }
         // One line per policy so the figures can be read off the test output.
@@ -199,6 +254,7 @@ class RouterAgreementTest {
         int rows;
         int handled;
         int exactScores;
+        int edgeDisagreements;
         double maxScoreDiff;
         final int[] byStage = new int[3];
 
@@ -222,7 +278,9 @@ class RouterAgreementTest {
 
         @Override
         public String toString() {
-            return name + ": " + rows + " rows, all decisions/labels/stages/reasons equal; handled " + handled
+            return name + ": " + rows + " rows, " + (edgeDisagreements == 0
+                    ? "all decisions/labels/stages/reasons equal"
+                    : edgeDisagreements + " decision(s) differ at the threshold edge, the rest equal") + "; handled " + handled
                     + " (stage1 " + byStage[1] + ", stage2 " + byStage[2] + "); scores bit-identical on "
                     + exactScores + "/" + rows + ", max |diff| " + maxScoreDiff;
         }
