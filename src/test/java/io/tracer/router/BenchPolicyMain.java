@@ -28,7 +28,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 /**
  * Builds the policy {@link RouterLatencyBench} measures (test scope, uses Spark): an L2D policy
  * with the zoo's lr-1e-3 surrogate and the logistic gate (or, with {@code mlp-boosted}, the
- * mlp-1x256 surrogate and the boosted gate), fitted on 80% of the rows and published with its
+ * mlp-1x256 surrogate and the boosted gate), fitted on 60% of the rows (the gate on another 20%) and published with its
  * portable export; the gate threshold is the held-out median score (a latency fixture, not a
  * certified policy). Also writes the held-out embeddings as {@code bench-inputs.f32}
  * (int rows, int dim, then floats) under the output directory.
@@ -49,13 +49,15 @@ public final class BenchPolicyMain {
         LabelIndex labels = LabelIndex.fromTeacher(rows);
         Dataset<Row> all = RouterFixtures.prepare(rows, labels)
                 .withColumn("part", pmod(xxhash64(col(Columns.TRACE_ID)), lit(5))).cache();
-        Dataset<Row> train = all.where(col("part").notEqual(0)).drop("part").cache();
+        Dataset<Row> train = all.where(col("part").geq(2)).drop("part").cache();
+        // The gate learns from rows the surrogate did not see, like out-of-fold predictions.
+        Dataset<Row> gateRows = all.where(col("part").equalTo(1)).drop("part").cache();
         Dataset<Row> held = all.where(col("part").equalTo(0)).drop("part").cache();
         int dim = ((org.apache.spark.ml.linalg.Vector) train.select(Columns.FEATURES).first().get(0)).size();
         boolean mlp = "mlp-boosted".equals(kind);
         SurrogateModel surrogate = RouterFixtures.fit(
                 io.tracer.zoo.SurrogateZoo.byName(mlp ? "mlp-1x256" : "lr-1e-3", dim, labels.size()), train, labels, dim);
-        GateModel gate = RouterFixtures.gate(mlp ? "boosted" : "logistic", surrogate, train);
+        GateModel gate = RouterFixtures.gate(mlp ? "boosted" : "logistic", surrogate, gateRows);
         double threshold = GateScores.add(surrogate.predict(held), gate, "s").stat()
                 .approxQuantile("s", new double[] {0.5}, 0.0)[0];
         LoadedPolicy p = RouterFixtures.publish(out.resolve("policy").toUri().toString(), PolicyManifest.Method.L2D,
