@@ -22,7 +22,11 @@ final class XgbBooster {
 
     static XgbBooster load(byte[] model, int dimension, String source) {
         try {
-            return new XgbBooster(XGBoost.loadModel(model), dimension);
+            Booster b = XGBoost.loadModel(model);
+            // One row at a time: OpenMP threads cost more than they save (the fit's nthread is
+            // saved with the model); predictions do not depend on it.
+            b.setParam("nthread", 1);
+            return new XgbBooster(b, dimension);
         } catch (XGBoostError | IOException e) {
             throw new RouterException("cannot load XGBoost model " + source + ": " + e.getMessage(), e);
         }
