@@ -15,6 +15,8 @@ import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
 import io.tracer.policy.PolicyStore;
 import io.tracer.policy.StagedVersion;
+import io.tracer.policy.export.PortableExporter;
+import io.tracer.policy.export.UnsupportedExportException;
 import io.tracer.zoo.LabelIndex;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,8 +74,9 @@ public final class FitPublisher {
                     s.gate().save(staged.resolve(gatePath));
                 }
                 double stageThreshold = Double.isNaN(s.cascadeThreshold()) ? c.threshold() : s.cascadeThreshold();
+                String portablePath = exportPortable(s, staged, dir);
                 stages.add(new PolicyManifest.Stage(s.number(), s.surrogate().spec().name(), dir + "/surrogate",
-                        s.gate() == null ? null : s.gate().name(), gatePath, stageThreshold, null));
+                        s.gate() == null ? null : s.gate().name(), gatePath, stageThreshold, portablePath));
             }
             certification = new PolicyManifest.Certification(c.threshold(), c.accepted(), c.agreeing(), c.n(),
                     c.coverage(), c.empiricalAgreement(), c.lowerBound(), c.pValue());
@@ -103,6 +106,26 @@ public final class FitPublisher {
         }
         return Optional.of(published);
     }
+
+    // --- portable (Spark-free router) export ----------------------------------------------
+    /**
+     * Writes the stage's portable export beside its MLlib models; returns its path relative to
+     * the version directory, or null (logged) when a model cannot be exported, in which case the
+     * policy still routes with Spark and the Spark-free router refuses it by name.
+     */
+    private String exportPortable(PolicyStage s, StagedVersion staged, String dir) {
+        String path = dir + "/portable";
+        try {
+            new PortableExporter(spark.sparkContext().hadoopConfiguration())
+                    .export(s.surrogate(), s.gate(), staged.resolve(path));
+            return path;
+        } catch (UnsupportedExportException e) {
+            LOG.warn("stage {}: no portable export, the Spark-free router will refuse this policy: {}",
+                    s.number(), e.getMessage());
+            return null;
+        }
+    }
+    // ----------------------------------------------------------------------------------------
 
     /** Frontier, candidates and per-label coverage for every target. */
     public void writeTables(FitResult fit) {
