@@ -28,6 +28,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,7 +43,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NotebookQueriesTest {
     /** The queries the demo fit guarantees rows for; the others may come back empty. */
     static final Set<String> MUST_RETURN_ROWS = Set.of("runs_overview.sql", "coverage_trend.sql",
-            "worst_labels.sql", "frontier_at_target.sql", "candidates_leaderboard.sql");
+            "worst_labels.sql", "frontier_at_target.sql", "candidates_leaderboard.sql", "quarantine_by_reason.sql");
 
     /** Queries over a table that another command writes, with the columns they need. */
     record WrittenLater(String table, List<String> columns, String writer) {}
@@ -52,6 +55,7 @@ class NotebookQueriesTest {
     static final String RUN_ID = "ops-notebook-run";
     static final String TARGET = "0.9";
     static final int LABELS = 8;
+    static final int BAD_ROWS = 3;
     static final List<Double> TARGETS = List.of(0.8, 0.9, 0.95);
 
     @TempDir
@@ -72,6 +76,11 @@ class NotebookQueriesTest {
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
         new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, LABELS, 0.03, 0.0, 7), traces, true);
+        // a few rows without a teacher label, so the quarantine table exists and has rows to show
+        spark.read().format("delta").load(traces).limit(BAD_ROWS)
+                .withColumn("trace_id", concat(col("trace_id"), lit("-no-teacher")))
+                .withColumn("teacher", lit("  "))
+                .write().format("delta").mode("append").save(traces);
         new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, 0.9, true,
                 Optional.empty(), "fit"));
     }
@@ -139,6 +148,14 @@ class NotebookQueriesTest {
                 assertEquals(1, cur.<Integer>getAs("worst_rank"));
             }
         }
+    }
+
+    @Test
+    void quarantineCountsTheRefusedRowsOfTheRunByReason() {
+        List<Row> rows = run(NotebookSql.files().get("quarantine_by_reason.sql"));
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(RUN_ID, rows.get(0).getAs("run_id"));
+        assertEquals(BAD_ROWS, rows.get(0).<Long>getAs("rows_refused"));
     }
 
     /** The notebook's way: text replacement, Spark's default (non-ANSI) mode. */
