@@ -62,7 +62,7 @@ public final class Banking77Benchmark {
         double routeSeconds = Double.NaN;
         for (TargetOutcome o : fit.outcomes()) {
             long r0 = System.nanoTime();
-            Dataset<Row> routed = new BatchRouter(RoutingPlan.of(o, fit.data().labels())).route(test)
+            Dataset<Row> routed = new BatchRouter(RoutingPlan.of(o, fit.data().labels(), fit.data().encoder().dim(), fit.ood())).route(test)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             routed.count();
             double seconds = (System.nanoTime() - r0) / 1e9;

@@ -86,7 +86,7 @@ public final class ValidityBenchmark {
             List<Map<String, Object>> perTarget = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 TargetOutcome o = fit.outcome(targets.get(i));
-                RoutedMetrics m = RoutedMetrics.of(new BatchRouter(RoutingPlan.of(o, fit.data().labels())).route(traffic));
+                RoutedMetrics m = RoutedMetrics.of(new BatchRouter(RoutingPlan.of(o, fit.data().labels(), fit.data().encoder().dim(), fit.ood())).route(traffic));
                 boolean violated = m.handled() > 0 && m.agreement() < targets.get(i);
                 if (violated) {
                     violations[i]++;
