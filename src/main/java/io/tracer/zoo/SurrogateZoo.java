@@ -73,9 +73,9 @@ public final class SurrogateZoo {
         out.add(new SurrogateSpec("nb-gaussian", Kind.NAIVE_BAYES, Map.of()));
         out.add(new SurrogateSpec("tree", Kind.TREE, Map.of("maxDepth", "12", "minInstancesPerNode", "2",
                 "maxBins", "32")));
-        out.add(new SurrogateSpec("forest", Kind.FOREST, Map.of("numTrees", "100", "maxDepth", "12",
+        out.add(new SurrogateSpec("forest", Kind.FOREST, Map.of("numTrees", "50", "maxDepth", "10",
                 "featureSubsetStrategy", "sqrt", "maxBins", "32")));
-        out.add(new SurrogateSpec("xgb", Kind.XGBOOST, Map.of("numRound", "100", "maxDepth", "6",
+        out.add(new SurrogateSpec("xgb", Kind.XGBOOST, Map.of("numRound", "50", "maxDepth", "6",
                 "eta", "0.2", "subsample", "0.8", "colsampleBytree", "0.5", "nthread", "2")));
         return out;
     }
@@ -117,7 +117,7 @@ public final class SurrogateZoo {
 
     static SurrogateSpec logistic(String reg) {
         return new SurrogateSpec("lr-" + reg.toLowerCase(Locale.ROOT), Kind.LOGISTIC,
-                Map.of("regParam", reg, "maxIter", "200", "tol", "1e-6"));
+                Map.of("regParam", reg, "maxIter", "100", "tol", "1e-4"));
     }
 
     static SurrogateSpec mlp(int... hidden) {
@@ -128,7 +128,7 @@ public final class SurrogateZoo {
             layers.append(layers.length() == 0 ? "" : ",").append(h);
         }
         return new SurrogateSpec(name.toString(), Kind.MLP,
-                Map.of("hidden", layers.toString(), "maxIter", "200", "tol", "1e-6", "blockSize", "128"));
+                Map.of("hidden", layers.toString(), "maxIter", "100", "tol", "1e-4", "blockSize", "128"));
     }
 
     /** A skip entry matches a name exactly, or a sized family such as "mlp-1" matches "mlp-1x256". */
