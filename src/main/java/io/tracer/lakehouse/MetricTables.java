@@ -97,15 +97,18 @@ public final class MetricTables {
             col("surrogate_label", STRING, "the surrogate's label"),
             col("teacher", STRING, "the teacher's label"));
 
+    /** The columns io.tracer.traces.Quarantine appends, in its order (a test compares the two). */
     public static final StructType QUARANTINE = schema(
             key(),
-            col("trace_id", STRING, "trace id when known"),
+            col("reason", STRING, "why the row was refused (io.tracer.traces.QuarantineReason)"),
+            col("source_uri", STRING, "the trace table or file the load read"),
             col("source_file", STRING, "file the row came from, when known"),
             col("source_line", LONG, "1-based line in source_file, when known"),
-            col("reason", STRING, "why the row was refused (io.tracer.traces.QuarantineReason)"),
+            col("trace_id", STRING, "trace id when known"),
             col("input", STRING, "input text as read, when present"),
             col("teacher", STRING, "teacher label as read, when present"),
-            col("raw", STRING, "the raw line or row as text, when the reader has it"));
+            col("raw", STRING, "the raw line or row as text, when the reader has it"),
+            col("quarantined_at", TIME, "when the row was quarantined"));
 
     public static final StructType AUDIT = schema(
             key(),

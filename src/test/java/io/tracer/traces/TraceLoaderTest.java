@@ -100,6 +100,8 @@ class TraceLoaderTest {
                 t.valid().schema().apply(Columns.EMBEDDING).dataType());
 
         Dataset<Row> q = spark.read().format("delta").load(quarantine);
+        // The table analysts query must be the one docs/tables.md and MetricTables describe.
+        assertEquals(namesAndTypes(io.tracer.lakehouse.MetricTables.QUARANTINE), namesAndTypes(q.schema()));
         assertEquals(t.quarantinedByReason(), quarantineReasons(quarantine, "run-1"));
         Row broken = q.filter(col(Columns.REASON).equalTo(QuarantineReason.MALFORMED_JSON)).first();
         assertEquals(6L, broken.getLong(broken.fieldIndex(Columns.SOURCE_LINE)));
@@ -297,5 +299,13 @@ class TraceLoaderTest {
             }
         }
         return null;
+    }
+
+    private static List<String> namesAndTypes(StructType schema) {
+        List<String> out = new ArrayList<>();
+        for (var f : schema.fields()) {
+            out.add(f.name() + ":" + f.dataType().simpleString());
+        }
+        return out;
     }
 }
