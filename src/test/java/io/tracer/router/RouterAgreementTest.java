@@ -196,9 +196,9 @@ class RouterAgreementTest {
         LoadedPolicy p = RouterFixtures.publish(root("ood-distance"), Method.GLOBAL,
                 List.of(new PolicyStage(1, lr, null, Double.NaN)), 1.0, labels, DIM, true, ood);
         PortableOod portable = PortableOod.fromManifest(p.manifest().ood(), p::resolve, K, DIM, conf);
-        List<Row> rows = ood.flag(lr.predict(Features.add(withOutliers.where(col(Columns.EMBEDDING).isNotNull()
-                                .and(org.apache.spark.sql.functions.size(col(Columns.EMBEDDING)).equalTo(DIM)))),
-                        Columns.FEATURES, Columns.PREDICTION)
+        Dataset<Row> wellFormed = withOutliers.where(col(Columns.EMBEDDING).isNotNull()
+                .and(org.apache.spark.sql.functions.size(col(Columns.EMBEDDING)).equalTo(DIM)));
+        List<Row> rows = ood.flag(lr.predict(Features.add(wellFormed)), Columns.FEATURES, Columns.PREDICTION)
                 .select(Columns.EMBEDDING, Columns.PREDICTION, OodGate.DISTANCE, OodGate.FLAG).collectAsList();
         int flagged = 0;
         for (Row r : rows) {
