@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tracer.bench.Banking77Benchmark;
 import io.tracer.bench.Banking77Data;
+import io.tracer.bench.RoutingBenchmark;
 import io.tracer.bench.ValidityBenchmark;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
@@ -20,14 +21,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
-        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class})
+        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchCommand.Routing.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77 or validity");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity or routing");
     }
 
     static void print(Map<String, Object> result) {
@@ -100,6 +101,61 @@ public final class BenchCommand implements Runnable {
                 LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
                 Banking77Data b77 = Banking77Data.prepare(spark, config, layout, qualify(spark, data));
                 print(new ValidityBenchmark(spark, config, layout).run(b77.trainUri(), b77.testUri(), resplits));
+                return TracerCli.EXIT_OK;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Command(name = "routing", mixinStandardHelpOptions = true,
+            description = "B4: batch routing throughput on Spark (rows/s over --rows synthetic rows read from a Delta "
+                    + "table, routed and written to the noop sink) and the Spark-free router's per-query latency "
+                    + "(p50/p99 in one thread), on a policy fitted here on synthetic traces or given with --policy.")
+    static final class Routing implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        FitOptions fit;
+
+        @Option(names = "--policy", paramLabel = "URI",
+                description = "Route with this published policy (a policy root or version directory) instead of fitting one.")
+        String policy;
+
+        @Option(names = "--rows", description = "Traffic rows routed on Spark (default ${DEFAULT-VALUE}).")
+        long rows = 1_000_000;
+
+        @Option(names = "--fit-rows", description = "Synthetic traces fitted on when no --policy is given "
+                + "(default ${DEFAULT-VALUE}).")
+        long fitRows = 20_000;
+
+        @Option(names = "--dim", description = "Embedding width of the synthetic traces when fitting (default ${DEFAULT-VALUE}).")
+        int dim = 384;
+
+        @Option(names = "--labels", description = "Teacher labels of the synthetic traces when fitting (default ${DEFAULT-VALUE}).")
+        int labels = 77;
+
+        @Option(names = "--ood-share", description = "Share of out-of-distribution traffic rows (default ${DEFAULT-VALUE}).")
+        double oodShare = 0.02;
+
+        @Option(names = "--no-ood", description = "Switch the policy's out-of-distribution gate off on both routers.")
+        boolean noOod;
+
+        @Option(names = "--queries", description = "Timed Spark-free router queries (default ${DEFAULT-VALUE}).")
+        int queries = 5000;
+
+        @Option(names = "--warmup", description = "Untimed Spark-free router queries first (default ${DEFAULT-VALUE}).")
+        int warmup = 5000;
+
+        @Override
+        public Integer call() {
+            TracerConfig config = common.load(fit.overrides());
+            SparkSession spark = SparkSessions.create("tracer bench routing", config);
+            try {
+                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+                print(new RoutingBenchmark(spark, config, layout).run(new RoutingBenchmark.Request(
+                        java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), rows, fitRows, dim, labels,
+                        oodShare, !noOod, queries, warmup)));
                 return TracerCli.EXIT_OK;
             } finally {
                 spark.stop();

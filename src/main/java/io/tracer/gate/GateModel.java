@@ -19,25 +19,50 @@ import java.util.Optional;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * A fitted gate: adds {@link Columns#ACCEPT_SCORE} in [0, 1], higher = more likely to agree with
  * the teacher. "top1" is the raw top-1 probability and has no model; trained gates hold an MLlib
- * pipeline whose probability of class 1 (agree) is the score. Saved as a directory:
- * {@code gate.json} (format version, name) and, for trained gates, {@code pipeline/}.
+ * pipeline whose probability of class 1 (agree) is the score. A trained gate whose agree label had
+ * one value only (the surrogate agreed on every row, or on none) is constant: it scores that
+ * observed share on every row, as there is nothing to learn. Saved as a directory:
+ * {@code gate.json} (format version, name, the constant if any) and, for trained gates,
+ * {@code pipeline/}.
  */
 public final class GateModel {
+    /** gate.json of a top1 or fitted gate; what builds before constant gates read. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * gate.json of a constant gate. A separate version so a build that does not know constant
+     * gates refuses one by its version instead of reading it as top1 (no pipeline).
+     */
+    public static final int CONSTANT_FORMAT_VERSION = 2;
     /** Prefix of the gate pipeline's internal columns, dropped after scoring. */
     static final String TMP_PREFIX = "_gate_";
     static final String PROBABILITY = TMP_PREFIX + "probability";
 
     private final String name;
     private final PipelineModel pipeline;
+    /** The score of every row for a constant gate, else null. */
+    private final Double constant;
 
     GateModel(String name, PipelineModel pipeline) {
+        this(name, pipeline, null);
+    }
+
+    private GateModel(String name, PipelineModel pipeline, Double constant) {
         this.name = name;
         this.pipeline = pipeline;
+        this.constant = constant;
+    }
+
+    /** A gate that scores {@code share} (the observed agree share, in [0, 1]) on every row. */
+    static GateModel constant(String name, double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("constant gate score must be in [0, 1], was " + share);
+        }
+        return new GateModel(name, null, share);
     }
 
     public String name() {
@@ -48,12 +73,20 @@ public final class GateModel {
         return Optional.ofNullable(pipeline);
     }
 
+    /** The score of every row when this is a constant gate (see the class comment). */
+    public java.util.OptionalDouble constantScore() {
+        return constant == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(constant);
+    }
+
     /**
      * Adds the confidence features and {@link Columns#ACCEPT_SCORE} (replacing an earlier score).
      * The rows need {@link Columns#PROBABILITY} and, for the boosted gate, {@link Columns#FEATURES}.
      */
     public Dataset<Row> score(Dataset<Row> withProbabilityAndFeatures) {
         Dataset<Row> in = ConfidenceFeatures.add(withProbabilityAndFeatures.drop(Columns.ACCEPT_SCORE));
+        if (constant != null) {
+            return in.withColumn(Columns.ACCEPT_SCORE, lit(constant.doubleValue()));
+        }
         if (pipeline == null) {
             return in.withColumn(Columns.ACCEPT_SCORE, col(ConfidenceFeatures.TOP1));
         }
@@ -77,9 +110,12 @@ public final class GateModel {
             }
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("formatVersion", FORMAT_VERSION);
+        meta.put("formatVersion", constant == null ? FORMAT_VERSION : CONSTANT_FORMAT_VERSION);
         meta.put("name", name);
         meta.put("trained", pipeline != null);
+        if (constant != null) {
+            meta.put("constant", constant);
+        }
         ModelFiles.writeJson(ModelFiles.child(uri, "gate.json"), meta);
     }
 
@@ -87,9 +123,16 @@ public final class GateModel {
     public static GateModel load(String uri) {
         JsonNode meta = ModelFiles.readJson(ModelFiles.child(uri, "gate.json"));
         int version = meta.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != CONSTANT_FORMAT_VERSION) {
             throw new BadInputException("gate at " + uri + ": format version " + version
-                    + " is not supported (this build reads " + FORMAT_VERSION + ")");
+                    + " is not supported (this build reads " + FORMAT_VERSION + " and " + CONSTANT_FORMAT_VERSION + ")");
+        }
+        if (version == CONSTANT_FORMAT_VERSION) {
+            JsonNode c = meta.path("constant");
+            if (!c.isNumber()) {
+                throw new BadInputException("gate at " + uri + ": a constant gate without a numeric constant");
+            }
+            return constant(meta.path("name").asText(), c.asDouble());
         }
         PipelineModel p = meta.path("trained").asBoolean()
                 ? PipelineModel.load(ModelFiles.child(uri, "pipeline")) : null;
@@ -98,6 +141,6 @@ public final class GateModel {
 
     @Override
     public String toString() {
-        return "GateModel[" + name + "]";
+        return "GateModel[" + name + (constant == null ? "" : ", constant " + constant) + "]";
     }
 }

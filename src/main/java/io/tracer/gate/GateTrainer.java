@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+
 /**
  * Fits gates on the zoo's out-of-fold predictions of the train split (never on rows the surrogate
  * was fitted on, whose confidence would be optimistic). Gate names:
@@ -28,6 +32,9 @@ import java.util.List;
  *   <li>{@code boosted}: XGBoost (binary:logistic, hist) on the confidence features plus the
  *       embedding features, so it can learn regions where the surrogate is unreliable.</li>
  * </ul>
+ * When the agree label has one value only (the surrogate agreed on every row, or on none) a
+ * trained gate has nothing to separate and XGBoost's binary:logistic refuses the labels outright;
+ * logistic and boosted then become a constant gate scoring the observed share (1 or 0), logged.
  */
 public final class GateTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(GateTrainer.class);
@@ -64,6 +71,18 @@ public final class GateTrainer {
         }
         if ("top1".equals(name)) {
             return new GateModel(name, null);
+        }
+        Row tally = outOfFold.agg(count(col(Columns.AGREE)), sum(col(Columns.AGREE))).first();
+        long rowsWithLabel = tally.getLong(0);
+        if (rowsWithLabel == 0) {
+            throw new BadInputException("gate " + name + ": no out-of-fold rows with an " + Columns.AGREE + " value");
+        }
+        double agreeing = tally.isNullAt(1) ? 0.0 : ((Number) tally.get(1)).doubleValue();
+        if (agreeing == 0.0 || agreeing == rowsWithLabel) {
+            double share = agreeing / rowsWithLabel;
+            LOG.warn("gate: {} has one class to learn from ({} of {} out-of-fold rows agree); it is a constant gate "
+                    + "scoring {} on every row", name, (long) agreeing, rowsWithLabel, share);
+            return GateModel.constant(name, share);
         }
         int gateSeed = Seeds.deriveInt(seed, "gate/" + name);
         Dataset<Row> rows = ConfidenceFeatures.add(outOfFold);

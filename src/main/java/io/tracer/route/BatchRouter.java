@@ -37,7 +37,7 @@ import static org.apache.spark.sql.functions.when;
  * {@link RouteColumns#GATE_SCORE}; a plan of method none defers every row with
  * {@link RouteColumns#NO_POLICY}.
  *
- * <p>Rows of the wrong width are scored on a zero vector of the right width (so the models do not
+ * <p>Rows of the wrong width are scored on a vector of ones of the right width (so the models do not
  * fail on them, which they would even under a filter) and the result is discarded.
  */
 public final class BatchRouter {
@@ -82,7 +82,10 @@ public final class BatchRouter {
             Column emb = col(Columns.EMBEDDING);
             Column width = when(emb.isNull(), lit(-1)).otherwise(size(emb));
             Column ok = dim > 0 ? width.equalTo(dim) : emb.isNotNull();
-            Column safe = dim > 0 ? when(col(WIDTH_OK), emb).otherwise(array_repeat(lit(0.0f), dim)) : emb;
+            // A vector of ones, not zeros: an assembler compresses a mostly-zero vector to a sparse
+            // one, and xgboost4j-spark's sparse path fails on it (an assertion, then a native abort
+            // that takes the JVM down), so one wrong-width row would kill a boosted-gate route.
+            Column safe = dim > 0 ? when(col(WIDTH_OK), emb).otherwise(array_repeat(lit(1.0f), dim)) : emb;
             return rows.withColumn(WIDTH, width).withColumn(WIDTH_OK, ok)
                     .withColumn(Columns.FEATURES, array_to_vector(safe));
         }

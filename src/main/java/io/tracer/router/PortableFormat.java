@@ -30,6 +30,8 @@ public final class PortableFormat {
 
     /** Gate kinds ({@link #LOGISTIC} and {@link #XGBOOST} are shared with the surrogates). */
     public static final String TOP1 = "top1";
+    /** A trained gate whose agree label had one value: field {@code value}, the score of every row. */
+    public static final String CONSTANT = "constant";
 
     /** The gate's confidence features in assembly order (io.tracer.gate.ConfidenceFeatures.ALL). */
     public static final java.util.List<String> CONFIDENCE_INPUTS =

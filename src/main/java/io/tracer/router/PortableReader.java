@@ -129,6 +129,14 @@ final class PortableReader {
         switch (kind) {
             case PortableFormat.TOP1:
                 return Gate.TOP1;
+            case PortableFormat.CONSTANT: {
+                double value = number(g.path("value"));
+                if (!(value >= 0 && value <= 1)) {
+                    throw new RouterException("portable export " + dir + ": constant gate value " + g.path("value")
+                            + " is not in [0, 1]");
+                }
+                return (probability, x) -> value;
+            }
             case PortableFormat.LOGISTIC:
                 requireInputs(inputs, PortableFormat.CONFIDENCE_INPUTS, dir);
                 return new LogisticGate(vector(g.path("coefficients")), g.path("intercept").asDouble());

@@ -4,6 +4,7 @@ import io.tracer.pipeline.CascadeScore;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
 import io.tracer.policy.PolicyStore;
+import io.tracer.route.RouteColumns;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -17,22 +18,32 @@ import java.util.Locale;
  * {@code io.tracer.route.BatchRouter} (decision = policy score >= the certified threshold;
  * global scores 1, l2d the gate's score, rsb the {@link CascadeScore} of its two stages).
  *
+ * <p>Deferral reasons are BatchRouter's, first that applies: {@link RouteColumns#UNSEEN_FEATURE_WIDTH}
+ * (missing embedding or not the encoder's width), {@link RouteColumns#OUT_OF_DISTRIBUTION} (the
+ * policy's OOD gate, when its manifest enables one: distance to the train centroid of the
+ * first-stage prediction above that label's threshold, see {@link PortableOod}),
+ * {@link RouteColumns#GATE_SCORE}; a policy of method none defers with {@link RouteColumns#NO_POLICY}.
+ * The details are worded as BatchRouter's reason_detail.
+ *
  * <p>Immutable once loaded and safe to share between threads. A policy whose stages lack a
  * portable export is refused at load time with the reason; an input the router cannot score the
- * way Spark would (wrong length, see also {@link BoostedGate}) is deferred with the reason, which
- * is always safe: the teacher answers.
+ * way Spark would (see {@link BoostedGate}) is deferred with {@link Decision#UNSCORABLE}, which is
+ * always safe: the teacher answers.
  */
 public final class SparkFreeRouter {
     private final LoadedPolicy policy;
     private final PolicyManifest manifest;
     private final List<PortableStage> stages;
     private final String[] labels;
+    /** Null when the policy has no OOD gate (none published, or switched off at fit time). */
+    private final PortableOod ood;
 
-    private SparkFreeRouter(LoadedPolicy policy, List<PortableStage> stages) {
+    private SparkFreeRouter(LoadedPolicy policy, List<PortableStage> stages, PortableOod ood) {
         this.policy = policy;
         this.manifest = policy.manifest();
         this.stages = List.copyOf(stages);
         this.labels = manifest.labels().toArray(new String[0]);
+        this.ood = ood;
     }
 
     /** Loads with a default Hadoop configuration (local files, or whatever core-site.xml says). */
@@ -89,7 +100,23 @@ public final class SparkFreeRouter {
                         + " has no gate, which method " + m.method() + " needs");
             }
         }
-        return new SparkFreeRouter(policy, stages);
+        // BatchRouter reads the OOD gate only for a deployed method; so does this router.
+        PortableOod ood = m.method() == PolicyManifest.Method.NONE ? null
+                : PortableOod.fromManifest(m.ood(), policy::resolve, m.labels().size(), m.encoder().dim(), conf);
+        return new SparkFreeRouter(policy, stages, ood);
+    }
+
+    /** True when the policy's out-of-distribution gate is applied. */
+    public boolean oodEnabled() {
+        return ood != null;
+    }
+
+    /**
+     * The same router without the out-of-distribution gate, as {@code tracer route --no-ood}
+     * (routing then no longer matches what was certified).
+     */
+    public SparkFreeRouter withoutOod() {
+        return new SparkFreeRouter(policy, stages, null);
     }
 
     public PolicyManifest manifest() {
@@ -103,12 +130,13 @@ public final class SparkFreeRouter {
     /** Routes one embedding (the encoder's output for the input text). */
     public Decision route(float[] embedding) {
         if (manifest.method() == PolicyManifest.Method.NONE) {
-            return Decision.deferred(Double.NaN, "no policy certified: " + manifest.reason());
+            return Decision.deferred(Double.NaN, RouteColumns.NO_POLICY, "no policy certified: " + manifest.reason());
         }
-        if (embedding == null || embedding.length != manifest.encoder().dim()) {
-            return Decision.deferred(Double.NaN, "embedding has " + (embedding == null ? "no" : embedding.length)
-                    + " values; the policy's encoder " + manifest.encoder().id() + " produces "
-                    + manifest.encoder().dim());
+        int dim = manifest.encoder().dim();
+        if (embedding == null || embedding.length != dim) {
+            // Spark's format_string formats with Locale.US.
+            return Decision.deferred(Double.NaN, RouteColumns.UNSEEN_FEATURE_WIDTH, String.format(Locale.US,
+                    "embedding width %d; the policy's models read %d", embedding == null ? -1 : embedding.length, dim));
         }
         double[] x = new double[embedding.length];
         for (int i = 0; i < x.length; i++) {
@@ -116,13 +144,16 @@ public final class SparkFreeRouter {
         }
         try {
             return switch (manifest.method()) {
-                case GLOBAL -> decide(1.0, 1, stages.get(0).surrogate().predict(x).prediction());
+                case GLOBAL -> {
+                    int label = stages.get(0).surrogate().predict(x).prediction();
+                    yield decide(1.0, 1, label, x, label);
+                }
                 case L2D -> single(x);
                 case RSB -> cascade(x);
                 case NONE -> throw new IllegalStateException("handled above");
             };
         } catch (Gate.Unroutable e) {
-            return Decision.deferred(Double.NaN, e.getMessage());
+            return Decision.deferred(Double.NaN, Decision.UNSCORABLE, e.getMessage());
         }
     }
 
@@ -138,7 +169,7 @@ public final class SparkFreeRouter {
     private Decision single(double[] x) {
         PortableStage s = stages.get(0);
         Classifier.Output out = s.surrogate().predict(x);
-        return decide(s.gate().score(out.probability(), x), 1, out.prediction());
+        return decide(s.gate().score(out.probability(), x), 1, out.prediction(), x, out.prediction());
     }
 
     private Decision cascade(double[] x) {
@@ -147,22 +178,34 @@ public final class SparkFreeRouter {
         double s1 = first.gate().score(out1.probability(), x);
         double t1 = first.threshold();
         if (s1 >= t1) {
-            return decide(CascadeScore.combine(s1, t1, Double.NaN), 1, out1.prediction());
+            return decide(CascadeScore.combine(s1, t1, Double.NaN), 1, out1.prediction(), x, out1.prediction());
         }
         // The second stage only matters for rows the first one passes on.
         PortableStage second = stages.get(1);
         Classifier.Output out2 = second.surrogate().predict(x);
         double s2 = second.gate().score(out2.probability(), x);
-        return decide(CascadeScore.combine(s1, t1, s2), 2, out2.prediction());
+        return decide(CascadeScore.combine(s1, t1, s2), 2, out2.prediction(), x, out1.prediction());
     }
 
-    private Decision decide(double score, int stage, int labelIndex) {
-        double threshold = manifest.certification().threshold();
-        if (score >= threshold) {
-            return new Decision(true, labels[labelIndex], score, stage, null);
+    /**
+     * @param firstLabel the first stage's predicted label index, which the OOD gate reads (as
+     *                   certification did)
+     */
+    private Decision decide(double score, int stage, int labelIndex, double[] x, int firstLabel) {
+        if (ood != null) {
+            double distance = ood.distance(x, firstLabel);
+            if (ood.flags(distance, firstLabel)) {
+                return Decision.deferred(score, RouteColumns.OUT_OF_DISTRIBUTION, String.format(Locale.US,
+                        "distance %.4f to the train centroid of the predicted label exceeds %.4f",
+                        distance, ood.threshold(firstLabel)));
+            }
         }
-        // Spark's format_string formats with Locale.US.
-        return Decision.deferred(score, String.format(Locale.US, "accept score %.4f below threshold %.4f",
-                score, threshold));
+        double threshold = manifest.certification().threshold();
+        // NaN is never accepted, as certification counted it.
+        if (score >= threshold) {
+            return new Decision(true, labels[labelIndex], score, stage, null, null);
+        }
+        return Decision.deferred(score, RouteColumns.GATE_SCORE, String.format(Locale.US,
+                "accept score %.4f below threshold %.4f", score, threshold));
     }
 }

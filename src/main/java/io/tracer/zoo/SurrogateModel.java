@@ -60,6 +60,14 @@ public final class SurrogateModel {
     }
 
     /**
+     * The label index of each model output, for a model that only knows the labels it saw (a copy);
+     * empty when the model's outputs already are the label space. The portable export needs it.
+     */
+    public java.util.Optional<int[]> classes() {
+        return classes == null ? java.util.Optional.empty() : java.util.Optional.of(classes.clone());
+    }
+
+    /**
      * Wraps a freshly fitted pipeline. Most MLlib classifiers size their output from the label
      * column's metadata; naive Bayes keeps only the labels it saw, so its outputs are mapped back
      * onto the whole label space (the labels seen are a small aggregate of the training rows).

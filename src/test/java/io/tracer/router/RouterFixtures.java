@@ -3,6 +3,7 @@ package io.tracer.router;
 import io.tracer.Columns;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
+import io.tracer.ood.OodGate;
 import io.tracer.pipeline.PolicyStage;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
@@ -66,6 +67,11 @@ final class RouterFixtures {
         return gateTrainer().train(name, surrogate.predictWithAgree(rows), 5);
     }
 
+    /** @param predict false when {@code rows} already carry the surrogate's probability and agree */
+    static GateModel gate(String name, SurrogateModel surrogate, Dataset<Row> rows, boolean predict) {
+        return predict ? gate(name, surrogate, rows) : gateTrainer().train(name, rows, 5);
+    }
+
 
     /** Publishes a policy under {@code rootUri} and returns the loaded version. */
     static LoadedPolicy publish(String rootUri, PolicyManifest.Method method, List<PolicyStage> stages,
@@ -76,6 +82,12 @@ final class RouterFixtures {
     /** @param portable false publishes no portable export (as a build from before the router would) */
     static LoadedPolicy publish(String rootUri, PolicyManifest.Method method, List<PolicyStage> stages,
                                 double threshold, LabelIndex labels, int dim, boolean portable) {
+        return publish(rootUri, method, stages, threshold, labels, dim, portable, null);
+    }
+
+    /** @param ood the out-of-distribution gate to publish as FitPublisher does, or null for none */
+    static LoadedPolicy publish(String rootUri, PolicyManifest.Method method, List<PolicyStage> stages,
+                                double threshold, LabelIndex labels, int dim, boolean portable, OodGate ood) {
         PolicyStore store = new PolicyStore(rootUri, SparkTestSession.get().sparkContext().hadoopConfiguration());
         StagedVersion staged = store.stage("router-test");
         PortableExporter exporter = new PortableExporter(SparkTestSession.get().sparkContext().hadoopConfiguration());
@@ -95,16 +107,25 @@ final class RouterFixtures {
             out.add(new PolicyManifest.Stage(s.number(), s.surrogate().spec().name(), dir + "/surrogate",
                     s.gate() == null ? null : s.gate().name(), gatePath, t, portable ? dir + "/portable" : null));
         }
+        java.util.Map<String, Object> oodEntry = java.util.Map.of("enabled", false);
+        if (ood != null) {
+            ood.saveCentroids(staged.resolve(OodGate.CENTROIDS_FILE));
+            oodEntry = ood.manifestEntry();
+        }
         PolicyManifest m = new PolicyManifest(PolicyManifest.SCHEMA_VERSION, "router-test", PolicyManifest.now(),
                 "test", method, method == PolicyManifest.Method.NONE ? "nothing certified in the test" : null,
                 0.9, 0.05, labels.labels(), new PolicyManifest.Encoder("synthetic", dim), out,
                 method == PolicyManifest.Method.NONE ? null
                         : new PolicyManifest.Certification(threshold, 0, 0, 0, 0.0, 0.0, 0.0, 1.0),
-                new PolicyManifest.Traces("file:/synthetic", null), "{}", null);
+                new PolicyManifest.Traces("file:/synthetic", null), "{}", oodEntry);
         return store.publish(staged, m, true);
     }
 
+    /** The row's embedding, null when the column is null. */
     static float[] embedding(Row row) {
+        if (row.isNullAt(row.fieldIndex(Columns.EMBEDDING))) {
+            return null;
+        }
         List<Object> values = row.getList(row.fieldIndex(Columns.EMBEDDING));
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {

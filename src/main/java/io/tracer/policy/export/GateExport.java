@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The gate's section of the portable export: top1 (no model), logistic (binomial LR over the
- * confidence features) or boosted (XGBoost binary:logistic over confidence features + embedding).
+ * The gate's section of the portable export: top1 (no model), constant (a trained gate whose agree
+ * label had one value), logistic (binomial LR over the confidence features) or boosted (XGBoost
+ * binary:logistic over confidence features + embedding).
  * The assembler's input order is checked against what the router computes.
  */
 final class GateExport {
@@ -27,6 +28,11 @@ final class GateExport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put(PortableFormat.NAME, gate.name());
         Map<String, ExportedModel.NativeFile> files = new LinkedHashMap<>();
+        if (gate.constantScore().isPresent()) {
+            json.put(PortableFormat.KIND, PortableFormat.CONSTANT);
+            json.put("value", gate.constantScore().getAsDouble());
+            return new ExportedModel(json, files);
+        }
         if (gate.pipeline().isEmpty()) {
             json.put(PortableFormat.KIND, PortableFormat.TOP1);
             return new ExportedModel(json, files);

@@ -49,7 +49,7 @@ final class SurrogateExport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put(PortableFormat.NAME, name);
         json.put("num_labels", surrogate.labels().size());
-        json.put("classes", SurrogateClasses.of(surrogate));
+        json.put("classes", surrogate.classes().orElse(null));
         Map<String, ExportedModel.NativeFile> files = new LinkedHashMap<>();
         if (last instanceof LogisticRegressionModel lr) {
             logistic(name, lr, json);
