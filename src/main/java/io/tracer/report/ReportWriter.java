@@ -7,6 +7,7 @@ import io.tracer.job.FitResult;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.MetricTables;
 import io.tracer.pipeline.TargetOutcome;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * The qualitative report of a fit, for the deploy target: the {@code slices},
@@ -70,6 +74,20 @@ public final class ReportWriter {
         } finally {
             routed.unpersist();
         }
+    }
+
+    /**
+     * Renders the page of an earlier run again from the lakehouse alone (tracer report), naming
+     * the policy its runs row recorded; returns the page's URI.
+     */
+    public String render(String runId) {
+        String policyUri = null;
+        if (io.delta.tables.DeltaTable.isDeltaTable(spark, layout.runs())) {
+            List<Row> run = spark.read().format("delta").load(layout.runs())
+                    .where(col(MetricTables.RUN_ID).equalTo(runId)).select("policy_uri").collectAsList();
+            policyUri = run.isEmpty() ? null : run.get(0).getString(0);
+        }
+        return render(runId, policyUri);
     }
 
     /** Renders the page of {@code runId} from its rows in the metric tables; returns its URI. */

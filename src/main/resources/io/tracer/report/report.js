@@ -82,15 +82,18 @@
     ['deferred', 'out of distribution', f.ood],
     ['deferred', 'no policy', f.other]
   ].filter(function (l) { return l[2] > 0; });
+  // node totals: what flows out of a source node, or into a leaf
+  var out = {}, into = {};
+  links.forEach(function (l) { out[l[0]] = (out[l[0]] || 0) + l[2]; into[l[1]] = (into[l[1]] || 0) + l[2]; });
   var names = {};
   links.forEach(function (l) { names[l[0]] = true; names[l[1]] = true; });
   chart('chart-flow', {
     title: { text: 'Routing flow of ' + f.rows + ' calibration rows', left: 'center' },
     tooltip: { trigger: 'item' },
     series: [{
-      type: 'sankey', top: 50, bottom: 20, left: 20, right: 180, nodeGap: 14,
+      type: 'sankey', top: 50, bottom: 20, left: 20, right: 280, nodeGap: 14,
       label: { formatter: function (p) { return p.name + ': ' + p.value; } },
-      data: Object.keys(names).map(function (n) { return { name: n }; }),
+      data: Object.keys(names).map(function (n) { return { name: n, value: out[n] || into[n] || 0 }; }),
       links: links.map(function (l) { return { source: l[0], target: l[1], value: l[2] }; }),
       lineStyle: { color: 'gradient', opacity: 0.4 }
     }]
