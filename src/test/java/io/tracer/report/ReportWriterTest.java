@@ -268,6 +268,20 @@ class ReportWriterTest {
     }
 
     @Test
+    void thePageRendersAgainFromTheLakehouseAloneAndAnUnknownRunIsRefused() throws IOException {
+        Path page = Path.of(URI.create(reportUri));
+        Files.delete(page);
+        ReportWriter writer = new ReportWriter(spark, config, layout);
+        assertEquals(reportUri, writer.render(RUN));
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        // the policy comes from the run's row in the runs table
+        assertTrue(html.contains(finished.policy().orElseThrow().uri()));
+        io.tracer.BadInputException e = assertThrows(io.tracer.BadInputException.class,
+                () -> writer.render("no-such-run"));
+        assertTrue(e.getMessage().contains("no-such-run"), e.getMessage());
+    }
+
+    @Test
     void thePageRendersInHeadlessChromium() throws Exception {
         Optional<Path> chromium = HeadlessChromium.find();
         org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(),
