@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where everything lives under the lakehouse root: {@code <root>/<table name>} for each
- * {@link MetricTable} and {@code <root>/policies} for the policy store. Optionally the tables
+ * {@link MetricTable}, {@code <root>/policies} for the policy store and {@code <root>/reports}
+ * for the HTML reports. Optionally the tables
  * are also registered in a catalog database under their table names.
  *
  * @param root     the qualified root URI, without a trailing slash
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  */
 public record LakehouseLayout(String root, String database) {
     public static final String POLICIES_DIR = "policies";
+    public static final String REPORTS_DIR = "reports";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -59,6 +61,18 @@ public record LakehouseLayout(String root, String database) {
     public String audit() { return uri(MetricTable.AUDIT); }
     public String labelDeltas() { return uri(MetricTable.LABEL_DELTAS); }
     public String history() { return uri(MetricTable.HISTORY); }
+    public String slices() { return uri(MetricTable.SLICES); }
+    public String boundaryPairs() { return uri(MetricTable.BOUNDARY_PAIRS); }
+
+    /** Where the HTML reports live: {@code <root>/reports}, one {@code <run id>.html} per run. */
+    public String reportsDir() {
+        return root + "/" + REPORTS_DIR;
+    }
+
+    /** The HTML report of a run. */
+    public String report(String runId) {
+        return reportsDir() + "/" + runId + ".html";
+    }
 
     /** The embedding cache: vectors keyed by (text hash, encoder id), shared by every run. */
     public String embeddingCache() {

@@ -14,6 +14,10 @@ public enum MetricTable {
     LABEL_COVERAGE("label_coverage", MetricTables.LABEL_COVERAGE),
     /** Sampled rows per (target, label): what the policy decided, for people to read. */
     EXAMPLES("examples", MetricTables.EXAMPLES),
+    /** Coverage and agreement of the deployed policy per slice (all, each label, input-length terciles). */
+    SLICES("slices", MetricTables.SLICES),
+    /** Per label, a handled and a deferred row close to each other in embedding space. */
+    BOUNDARY_PAIRS("boundary_pairs", MetricTables.BOUNDARY_PAIRS),
     /** Rows refused on read, with the reason and where they came from. */
     QUARANTINE("quarantine", MetricTables.QUARANTINE),
     /** One row per audit run overall and per answered label: agreement on handled rows against the target. */

@@ -97,6 +97,38 @@ public final class MetricTables {
             col("surrogate_label", STRING, "the surrogate's label"),
             col("teacher", STRING, "the teacher's label"));
 
+    public static final StructType SLICES = schema(
+            key(),
+            col("target", DOUBLE, "agreement target of the deployed policy"),
+            col("dimension", STRING, "what the slice cuts on: all, label or input_length"),
+            col("slice", STRING, "the slice: all, the teacher label, or short / medium / long (input-length terciles)"),
+            col("length_min", INT, "shortest input in the slice, in characters"),
+            col("length_max", INT, "longest input in the slice, in characters"),
+            col("rows", LONG, "calibration rows in the slice"),
+            col("handled", LONG, "of those, rows the policy handles"),
+            col("handled_share", DOUBLE, "handled / rows"),
+            col("agreeing", LONG, "handled rows where the surrogate agrees with the teacher"),
+            col("agreement_on_handled", DOUBLE, "agreeing / handled, null when handled = 0"),
+            col("handled_stage1", LONG, "handled rows answered by the first stage"),
+            col("handled_stage2", LONG, "handled rows answered by the second stage (rsb only)"),
+            col("deferred_gate", LONG, "deferred rows whose accept score is below the threshold"),
+            col("deferred_ood", LONG, "deferred rows the out-of-distribution gate flagged"));
+
+    public static final StructType BOUNDARY_PAIRS = schema(
+            key(),
+            col("target", DOUBLE, "agreement target of the deployed policy"),
+            col("label", STRING, "teacher label of both rows"),
+            col("rank", INT, "1 for the closest pair of the label, 2 for the next, ..."),
+            col("distance", DOUBLE, "Euclidean distance between the two rows' embeddings"),
+            col("handled_trace_id", STRING, "trace id of the handled row"),
+            col("handled_input", STRING, "input text of the handled row"),
+            col("handled_score", DOUBLE, "accept score of the handled row"),
+            col("handled_surrogate_label", STRING, "the surrogate's label on the handled row"),
+            col("deferred_trace_id", STRING, "trace id of the deferred row"),
+            col("deferred_input", STRING, "input text of the deferred row"),
+            col("deferred_score", DOUBLE, "accept score of the deferred row, NaN when the OOD gate flagged it"),
+            col("deferred_reason", STRING, "why it was deferred: gate_score or out_of_distribution"));
+
     /** The columns io.tracer.traces.Quarantine appends, in its order (a test compares the two). */
     public static final StructType QUARANTINE = schema(
             key(),

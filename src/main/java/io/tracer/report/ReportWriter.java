@@ -1,0 +1,114 @@
+package io.tracer.report;
+
+import io.tracer.Seeds;
+import io.tracer.TracerException;
+import io.tracer.config.TracerConfig;
+import io.tracer.job.FitResult;
+import io.tracer.lakehouse.DeltaWriter;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.MetricTables;
+import io.tracer.pipeline.TargetOutcome;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The qualitative report of a fit, for the deploy target: the {@code slices},
+ * {@code boundary_pairs} and {@code examples} tables (idempotent per run id, like every metric
+ * table), then the HTML page {@code <root>/reports/<run id>.html} rendered from the run's rows
+ * in the tables. The page sits under the lakehouse root rather than beside the policy because a
+ * run that publishes nothing (or is not made current) still has a report to read.
+ */
+public final class ReportWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    private final SparkSession spark;
+    private final TracerConfig config;
+    private final LakehouseLayout layout;
+
+    public ReportWriter(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this.spark = spark;
+        this.config = config;
+        this.layout = layout;
+    }
+
+    /** Writes the tables and the page of {@code fit}; returns the page's URI. Call after FitPublisher.writeTables. */
+    public static String write(SparkSession spark, TracerConfig config, LakehouseLayout layout, FitResult fit) {
+        return new ReportWriter(spark, config, layout).write(fit, null);
+    }
+
+    /** The same, naming the published policy version in the page ({@code policyUri} may be null). */
+    public String write(FitResult fit, String policyUri) {
+        writeTables(fit);
+        return render(fit.request().runId(), policyUri);
+    }
+
+    /** The slices, boundary_pairs and examples rows of the fit's deploy target. */
+    public void writeTables(FitResult fit) {
+        String runId = fit.request().runId();
+        TargetOutcome deployed = fit.deployed();
+        ReportOptions options = ReportOptions.from(config.raw());
+        long seed = Seeds.derive(config.seed(), "report");
+        // Three tables read the routed rows: compute the join once.
+        Dataset<Row> routed = RoutedCalibration.of(fit, deployed).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            DeltaWriter writer = new DeltaWriter(spark, layout);
+            writer.write(MetricTable.SLICES, runId, SliceTable.of(routed, runId, deployed.target()));
+            writer.write(MetricTable.BOUNDARY_PAIRS, runId, BoundaryPairs.of(routed, runId, deployed.target(),
+                    options.boundarySample(), options.boundaryPairs(), seed));
+            writer.write(MetricTable.EXAMPLES, runId, ExampleSampler.of(routed, runId, deployed.target(),
+                    options.examplesPerLabel(), Seeds.derive(seed, "examples")));
+        } finally {
+            routed.unpersist();
+        }
+    }
+
+    /**
+     * Renders the page of an earlier run again from the lakehouse alone (tracer report), naming
+     * the policy its runs row recorded; returns the page's URI.
+     */
+    public String render(String runId) {
+        String policyUri = null;
+        if (io.delta.tables.DeltaTable.isDeltaTable(spark, layout.runs())) {
+            List<Row> run = spark.read().format("delta").load(layout.runs())
+                    .where(col(MetricTables.RUN_ID).equalTo(runId)).select("policy_uri").collectAsList();
+            policyUri = run.isEmpty() ? null : run.get(0).getString(0);
+        }
+        return render(runId, policyUri);
+    }
+
+    /** Renders the page of {@code runId} from its rows in the metric tables; returns its URI. */
+    public String render(String runId, String policyUri) {
+        ReportModel model = ReportModel.load(spark, layout, runId, config.report(), policyUri);
+        String uri = layout.report(runId);
+        writeText(uri, HtmlReport.render(model));
+        LOG.info("report of run {}: {}", runId, uri);
+        return uri;
+    }
+
+    /** Overwrites {@code uri}; object stores make the file visible whole on close. */
+    private void writeText(String uri, String text) {
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (FSDataOutputStream out = fs.create(path, true)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new TracerException("cannot write the report " + uri + ": " + e.getMessage(), e);
+        }
+    }
+}
