@@ -204,7 +204,7 @@ public final class FitPublisher {
         }
         double threshold = o.certified().orElseThrow().threshold();
         Dataset<Row> scored = o.deployed().get().candidate().calibration();
-        var handled = col(ScoredColumns.SCORE).geq(lit(threshold));
+        var handled = ScoredColumns.handledAt(threshold);
         return scored.groupBy(Columns.LABEL_INDEX).agg(count(lit(1)),
                         sum(when(handled, 1L).otherwise(0L)),
                         sum(when(handled, col(ScoredColumns.AGREE)).otherwise(0.0)).cast("long"))

@@ -54,6 +54,11 @@ public final class FitRun {
             FitPublisher publisher = new FitPublisher(spark, config, layout);
             Optional<LoadedPolicy> policy = publisher.publishPolicy(fit);
             publisher.writeTables(fit);
+            if (!config.raw().hasPath("tracer.report.enabled") || config.raw().getBoolean("tracer.report.enabled")) {
+                String report = new io.tracer.report.ReportWriter(spark, config, layout)
+                        .write(fit, policy.map(LoadedPolicy::uri).orElse(null));
+                LOG.info("report: {}", report);
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             String summary = FitSummary.render(request.runId(), fit.outcomes(), fit.deployed(),
                     labelLines(fit, fit.deployed()), config.report(), policy.map(LoadedPolicy::uri).orElse(null),

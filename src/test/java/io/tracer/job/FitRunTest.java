@@ -43,7 +43,8 @@ class FitRunTest {
                 "tracer.calibrate.targets", "[0.8, 0.9, 0.95]",
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
-                "tracer.gate.candidates", "[top1, logistic]"));
+                "tracer.gate.candidates", "[top1, logistic]",
+                "tracer.report.enabled", "false"));
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
         new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7), traces, true);
@@ -74,6 +75,23 @@ class FitRunTest {
         assertEquals(8, m.labels().size());
         assertEquals(16, m.encoder().dim());
         assertEquals(first.fit().deployed().method().id(), m.method().name().toLowerCase());
+    }
+
+    @Test
+    void labelCoverageCountsWhatTheCertificateCounted() {
+        // Out-of-distribution rows carry a NaN score; they must count as deferred here too.
+        Dataset<Row> coverage = spark.read().format("delta").load(layout.labelCoverage())
+                .where(col("run_id").equalTo("run-a"));
+        for (TargetOutcome o : first.fit().outcomes()) {
+            if (o.certified().isEmpty()) {
+                continue;
+            }
+            Row sums = coverage.where(col("target").equalTo(o.target()))
+                    .agg(org.apache.spark.sql.functions.sum("handled"), org.apache.spark.sql.functions.sum("agreeing"))
+                    .first();
+            assertEquals(o.certified().get().accepted(), sums.getLong(0), "handled at " + o.target());
+            assertEquals(o.certified().get().agreeing(), sums.getLong(1), "agreeing at " + o.target());
+        }
     }
 
     @Test

@@ -70,6 +70,7 @@ public final class RoutingFixture {
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
                 "tracer.gate.candidates", "[top1, logistic]",
+                "tracer.report.enabled", "false",
                 // gated policies only: these traces are easy enough that global would certify,
                 // and the tests need gate-score deferrals next to OOD ones
                 "tracer.pipeline.families", "[l2d]"));
