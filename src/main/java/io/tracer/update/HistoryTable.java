@@ -124,7 +124,8 @@ public final class HistoryTable {
      * Adds the traces whose id the history lacks, creating the table on first use.
      *
      * @param valid     validated traces with one row per trace id and a tagged embedding column
-     *                  (as {@code TraceLoader} and {@code Embedder} leave them)
+     *                  (as {@code TraceLoader} and {@code Embedder} leave them); read twice (a
+     *                  count, then the merge), so pass it persisted when reading it is costly
      * @param runId     recorded on every added row and on the commit
      * @param sourceUri where the new traces were read from, recorded on every added row
      */
@@ -144,8 +145,11 @@ public final class HistoryTable {
             created = true;
             LOG.info("created trace history {} ({})", uri, encoder.describe());
         }
+        long offered = rows.count();
+        long versionBefore = latestVersion();
+        String commitNote = "run " + runId + ": merge traces from " + sourceUri;
         String before = spark.conf().get(USER_METADATA, null);
-        spark.conf().set(USER_METADATA, "run " + runId + ": merge traces from " + sourceUri);
+        spark.conf().set(USER_METADATA, commitNote);
         try {
             DeltaTable.forPath(spark, uri).as("h")
                     .merge(rows.as("n"), "h." + Columns.TRACE_ID + " = n." + Columns.TRACE_ID)
@@ -158,12 +162,15 @@ public final class HistoryTable {
                 spark.conf().set(USER_METADATA, before);
             }
         }
-        Row commit = DeltaTable.forPath(spark, uri).history(1).select("version", "operationMetrics").head();
-        Map<String, String> metrics = commit.getJavaMap(1);
-        long offered = metric(metrics, "numSourceRows");
-        long inserted = metric(metrics, "numTargetRowsInserted");
+        // A merge that inserts nothing commits nothing, so look for this merge's own commit
+        // (by its note, after the version seen before) rather than taking the latest one.
+        List<Row> commit = DeltaTable.forPath(spark, uri).history()
+                .where(col("version").gt(versionBefore).and(col("userMetadata").equalTo(commitNote)))
+                .orderBy(col("version").desc()).select("version", "operationMetrics").limit(1).collectAsList();
+        long inserted = commit.isEmpty() ? 0 : metric(commit.get(0).getJavaMap(1), "numTargetRowsInserted");
+        long version = commit.isEmpty() ? latestVersion() : commit.get(0).getLong(0);
         long total = read().count();
-        MergeResult result = new MergeResult(offered, inserted, offered - inserted, total, commit.getLong(0), created);
+        MergeResult result = new MergeResult(offered, inserted, offered - inserted, total, version, created);
         LOG.info("run {}: {}", runId, result.describe());
         return result;
     }
@@ -228,6 +235,10 @@ public final class HistoryTable {
         } catch (IOException e) {
             throw new TracerException("cannot inspect trace history location " + uri + ": " + e, e);
         }
+    }
+
+    private long latestVersion() {
+        return DeltaTable.forPath(spark, uri).history(1).select("version").head().getLong(0);
     }
 
     private static long metric(Map<String, String> metrics, String key) {
