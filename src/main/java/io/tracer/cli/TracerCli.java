@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Learns from LLM traces when a cheap surrogate can answer instead, "
                 + "with a certified agreement guarantee.",
         subcommands = {GenerateCommand.class, EmbedCommand.class, FitCommand.class, DemoCommand.class,
-                RouteCommand.class, AuditCommand.class, ReportCommand.class,
+                RouteCommand.class, AuditCommand.class, ReportCommand.class, UpdateCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {
     public static final int EXIT_OK = 0;

@@ -25,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +39,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * Writes what a fit decided: the policy artifact for the deploy target (models, then the
- * manifest, then the CURRENT pointer) and the frontier, candidates and label coverage tables.
+ * manifest, then the CURRENT pointer when certified), its row in the history table, and the
+ * frontier, candidates and label coverage tables.
  */
 public final class FitPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(FitPublisher.class);
@@ -52,8 +55,14 @@ public final class FitPublisher {
         this.layout = layout;
     }
 
-    /** Publishes the deploy target's policy; returns it, or empty when publishing is off. */
-    public Optional<LoadedPolicy> publishPolicy(FitResult fit) {
+    /**
+     * Publishes the deploy target's policy and records the publication in the history table;
+     * returns it, or empty when publishing is off. Only a certified policy replaces the current
+     * one; an uncertified one is written for inspection and the previous policy stays current
+     * (the very first publication becomes current anyway: it deploys nothing, so it routes
+     * everything to the teacher, which is safe and gives routing a policy to read).
+     */
+    public Optional<Publication> publishPolicy(FitResult fit) {
         if (!fit.request().publish()) {
             return Optional.empty();
         }
@@ -96,15 +105,29 @@ public final class FitPublisher {
                 stages, certification, new PolicyManifest.Traces(fit.request().traces().uri(), null),
                 config.render(), ood);
         boolean certified = outcome.deployed().isPresent();
-        boolean makeCurrent = certified || store.current().isEmpty();
+        Optional<String> previous = store.currentVersionId();
+        boolean makeCurrent = certified || previous.isEmpty();
         LoadedPolicy published = store.publish(staged, manifest, makeCurrent);
+        Publication publication = new Publication(published, makeCurrent, previous,
+                certified ? Optional.empty() : Optional.of(outcome.reason()));
         if (makeCurrent) {
             LOG.info("policy {} published and current: {}", published.versionId(), published.uri());
         } else {
-            LOG.warn("policy {} written to {} but NOT made current: {}; the previous policy stays current",
-                    published.versionId(), published.uri(), outcome.reason());
+            LOG.warn("policy {} written to {} but NOT made current: {}; {} stays current",
+                    published.versionId(), published.uri(), outcome.reason(), previous.orElse("nothing"));
         }
-        return Optional.of(published);
+        writeHistory(fit, publication);
+        return Optional.of(publication);
+    }
+
+    /** The publication's row in the history table (one per run id: a re-run replaces it). */
+    private void writeHistory(FitResult fit, Publication p) {
+        TargetOutcome outcome = fit.deployed();
+        Row row = RowFactory.create(fit.request().runId(), p.policy().versionId(), p.previousVersionId().orElse(null),
+                Timestamp.from(Instant.now()), p.policy().uri(), p.madeCurrent(), outcome.method().id(),
+                outcome.target(), outcome.deployed().isPresent(), p.reason().orElse(null));
+        new DeltaWriter(spark, layout).write(MetricTable.HISTORY, fit.request().runId(),
+                spark.createDataFrame(List.of(row), MetricTable.HISTORY.schema()));
     }
 
     // --- portable (Spark-free router) export ----------------------------------------------

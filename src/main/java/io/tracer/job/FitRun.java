@@ -25,8 +25,34 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FitRun {
     private static final Logger LOG = LoggerFactory.getLogger(FitRun.class);
 
-    /** What a finished run hands back to its command. */
-    public record Finished(FitResult fit, Optional<LoadedPolicy> policy, String summary) {}
+    /**
+     * What a finished run hands back to its command.
+     *
+     * @param policy      the version written, current or not (as in {@code publication})
+     * @param publication the publication, empty when publishing was off
+     * @param message     what the runs table says about the run
+     */
+    public record Finished(FitResult fit, Optional<LoadedPolicy> policy, String summary,
+                           Optional<Publication> publication, String message) {}
+
+    /**
+     * Work a command adds inside a run, so that it shares the run's row: a failure in it marks the
+     * run failed, and the notes it returns join runs.message. {@code tracer update} merges the new
+     * traces before the fit and compares labels with the parent run after it.
+     */
+    public interface Steps {
+        Steps NONE = new Steps() {};
+
+        /** After the run is recorded as running, before the fit reads its traces; returns a note or "". */
+        default String beforeFit() {
+            return "";
+        }
+
+        /** After the policy and the metric tables are written; returns a note or "". */
+        default String afterFit(FitResult fit, Optional<Publication> publication) {
+            return "";
+        }
+    }
 
     private final SparkSession spark;
     private final TracerConfig config;
@@ -45,15 +71,23 @@ public final class FitRun {
     }
 
     public Finished run(FitRequest request) {
+        return run(request, Steps.NONE);
+    }
+
+    public Finished run(FitRequest request, Steps steps) {
         long started = System.nanoTime();
         RunRecorder recorder = new RunRecorder(spark, config, layout, request.runId(),
                 request.parentRunId().orElse(null), request.command(), request.traces().uri());
         recorder.started();
         try {
+            List<String> notes = new ArrayList<>();
+            notes.add(steps.beforeFit());
             FitResult fit = new FitJob(spark, config, layout).run(request);
             FitPublisher publisher = new FitPublisher(spark, config, layout);
-            Optional<LoadedPolicy> policy = publisher.publishPolicy(fit);
+            Optional<Publication> publication = publisher.publishPolicy(fit);
+            Optional<LoadedPolicy> policy = publication.map(Publication::policy);
             publisher.writeTables(fit);
+            notes.add(steps.afterFit(fit, publication));
             if (!config.raw().hasPath("tracer.report.enabled") || config.raw().getBoolean("tracer.report.enabled")) {
                 String report = new io.tracer.report.ReportWriter(spark, config, layout)
                         .write(fit, policy.map(LoadedPolicy::uri).orElse(null));
@@ -64,10 +98,13 @@ public final class FitRun {
                     labelLines(fit, fit.deployed()), config.report(), policy.map(LoadedPolicy::uri).orElse(null),
                     seconds);
             TargetOutcome d = fit.deployed();
+            StringBuilder message = new StringBuilder(String.format("target %.3f: %s, coverage %.4f",
+                    d.target(), d.method().id(), d.coverage()));
+            publication.ifPresent(p -> message.append("; ").append(p.describe()));
+            notes.stream().filter(n -> n != null && !n.isBlank()).forEach(n -> message.append("; ").append(n));
             recorder.succeeded(fit.data().readRows(), fit.data().validRows(), fit.data().quarantinedRows(),
-                    policy.map(LoadedPolicy::uri).orElse(null),
-                    String.format("target %.3f: %s, coverage %.4f", d.target(), d.method().id(), d.coverage()));
-            return new Finished(fit, policy, summary);
+                    policy.map(LoadedPolicy::uri).orElse(null), message.toString());
+            return new Finished(fit, policy, summary, publication, message.toString());
         } catch (RuntimeException e) {
             LOG.error("run {} failed: {}", request.runId(), e.getMessage());
             try {
