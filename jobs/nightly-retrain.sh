@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Nightly retrain through spark-submit: `tracer fit` on the cluster jar (everything but Spark),
+# Nightly retrain through spark-submit: `tracer update` (or `tracer fit`) on the cluster jar (everything but Spark),
 # on whatever Spark 3.5 / Scala 2.12 installation spark-submit belongs to (YARN, standalone,
 # Kubernetes or local). See docs/operations.md.
 #
 # Environment:
 #   TRACES             trace table URI (required), e.g. s3://bucket/traces/ or a Delta path
+#   TRACER_HISTORY     trace history Delta table URI: when set, the run is `tracer update`
+#                      (merge TRACES into the history, refit on all of it, promote only a
+#                      certified policy); when unset, `tracer fit` on TRACES alone
 #   TRACER_PROFILE     config profile URI (default: file:<repo>/conf/local.conf); use a URI with a
 #                      scheme: a bare path resolves against the cluster's default file system
 #   TRACER_JAR         cluster jar (default: <repo>/target/tracer-spark-cluster.jar)
@@ -44,6 +47,12 @@ else
   SUBMIT="spark-submit"
 fi
 
+if [ -n "${TRACER_HISTORY:-}" ]; then
+  COMMAND=(update --history "$TRACER_HISTORY")
+else
+  COMMAND=(fit)
+fi
+
 # One YARN attempt: a failed fit is reported, not silently run a second time.
 # shellcheck disable=SC2086
 exec "$SUBMIT" \
@@ -54,4 +63,4 @@ exec "$SUBMIT" \
   --conf spark.yarn.maxAppAttempts=1 \
   ${TRACER_SPARK_ARGS:-} \
   "$JAR" \
-  fit --traces "$TRACES" --target "${TRACER_TARGET:-0.95}" --conf "$PROFILE" --run-id "$RUN_ID"
+  "${COMMAND[@]}" --traces "$TRACES" --target "${TRACER_TARGET:-0.95}" --conf "$PROFILE" --run-id "$RUN_ID"

@@ -186,6 +186,41 @@ class JobDefinitionsTest {
     }
 
     @Test
+    void sparkSubmitScriptRunsUpdateWhenGivenAHistory(@TempDir Path tmp) throws Exception {
+        Path jar = Files.createFile(tmp.resolve(CLUSTER_JAR));
+        Result r = runScript(tmp, Map.of("TRACES", "s3://bucket/traces/", "TRACER_JAR", jar.toString(),
+                "TRACER_HISTORY", "s3://bucket/tracer/trace_history"));
+        assertEquals(0, r.exit(), r.stderr());
+        Submit submit = Submit.parse(r.stdoutLines());
+        ParseResult parsed = checkTracerArgs(submit.appArgs(), "jobs/nightly-retrain.sh");
+        assertEquals("update", parsed.subcommand().commandSpec().name());
+        assertEquals("s3://bucket/tracer/trace_history", parsed.subcommand().matchedOptionValue("--history", ""));
+    }
+
+    @Test
+    void nightlyDefinitionsAuditThenUpdateInsideTheProfilesLakehouse() throws IOException {
+        JsonNode job = JSON.readTree(ROOT.resolve("jobs/databricks-nightly.json").toFile());
+        List<String> order = new ArrayList<>();
+        job.path("tasks").forEach(t -> order.add(t.path("spark_jar_task").path("parameters").get(0).asText()));
+        assertEquals(List.of("audit", "update"), order);
+        JsonNode update = job.path("tasks").get(1);
+        // a violation alert from the audit must not stop the retrain
+        assertEquals("ALL_DONE", update.path("run_if").asText());
+        String root = ConfigFactory.parseFile(ROOT.resolve("conf/databricks.conf").toFile())
+                .getString("tracer.lakehouse.root");
+        List<String> params = strings(job.path("tasks").get(0).path("spark_jar_task").path("parameters"));
+        assertEquals(root + "/policies", params.get(params.indexOf("--policy") + 1));
+
+        JsonNode steps = JSON.readTree(ROOT.resolve("jobs/emr-steps.json").toFile());
+        String emrRoot = ConfigFactory.parseFile(ROOT.resolve("conf/emr.conf").toFile()).getString("tracer.lakehouse.root");
+        List<String> audit = strings(steps.get(0).path("Args"));
+        assertTrue(audit.contains("audit"));
+        assertEquals("CONTINUE", steps.get(0).path("ActionOnFailure").asText());
+        assertEquals(emrRoot + "/policies", audit.get(audit.indexOf("--policy") + 1));
+        assertTrue(strings(steps.get(1).path("Args")).contains("update"));
+    }
+
+    @Test
     void sparkSubmitScriptRefusesToRunWithoutTraces(@TempDir Path tmp) throws Exception {
         Result r = runScript(tmp, Map.of());
         assertEquals(2, r.exit());
