@@ -1,5 +1,7 @@
 package io.tracer.report;
 
+import io.tracer.route.RoutingFixture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracer.Columns;
@@ -51,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * HTML page.
  */
 class ReportWriterTest {
-    static final String RUN = "report-a";
+    static final String RUN = RoutingFixture.RUN_ID;
     @TempDir
     static Path dir;
     static SparkSession spark;
@@ -63,27 +65,14 @@ class ReportWriterTest {
     /** The calibration rows as BatchRouter routes them with the deployed plan. */
     static Dataset<Row> routedByRouter;
 
+    /** The routing tests' shared fit (l2d only, deploy target 0.92): one fit per test JVM. */
     @BeforeAll
     static void fitOnce() {
-        spark = SparkTestSession.get();
-        config = ConfigLoader.load(null, Map.of(
-                "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
-                "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
-                "tracer.calibrate.targets", "[0.8, 0.9, 0.92]",
-                "tracer.calibrate.grid-size", "200",
-                "tracer.zoo.folds", "2",
-                "tracer.gate.candidates", "[top1, logistic]",
-                "tracer.pipeline.families", "[l2d]"));
-        layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-        String traces = dir.resolve("traces").toUri().toString();
-        // Synthetic inputs are all "synthetic query N"; a seeded tail of 0-19 words gives the
-        // input-length terciles something to cut.
-        new SyntheticTraceGenerator(spark).generate(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7))
-                .withColumn(Columns.INPUT, concat(col(Columns.INPUT),
-                        expr("repeat(' lorem', pmod(hash(trace_id), 20))")))
-                .write().format("delta").save(traces);
-        finished = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN, 0.92, true,
-                Optional.empty(), "fit"));
+        RoutingFixture f = RoutingFixture.get();
+        spark = f.spark;
+        config = f.config;
+        layout = f.layout;
+        finished = f.fit;
         fit = finished.fit();
         reportUri = new ReportWriter(spark, config, layout).write(fit, finished.policy().orElseThrow().uri());
         RoutingPlan plan = RoutingPlan.of(fit.deployed(), fit.data().labels(), fit.data().encoder().dim(), fit.ood());

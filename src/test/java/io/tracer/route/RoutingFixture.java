@@ -34,6 +34,7 @@ public final class RoutingFixture {
     public static final int LABELS = 8;
     public static final long SEED = 7;
     public static final double TARGET = 0.92;
+    public static final String RUN_ID = "fit-route";
     private static final long FIT_ROWS = 5000;
     private static final long ALL_ROWS = 8000;
 
@@ -79,12 +80,16 @@ public final class RoutingFixture {
         Dataset<Row> clean = generator.generate(SyntheticSpec.of(ALL_ROWS, DIM, LABELS, 0.03, 0.0, SEED));
         Dataset<Row> withOod = generator.generate(SyntheticSpec.of(ALL_ROWS, DIM, LABELS, 0.03, 0.2, SEED));
         String traces = uri("traces");
-        clean.where(id().lt(FIT_ROWS)).write().format("delta").save(traces);
+        // A seeded tail of 0-19 words gives the report's input-length terciles something to cut.
+        clean.where(id().lt(FIT_ROWS))
+                .withColumn("input", org.apache.spark.sql.functions.concat(col("input"),
+                        org.apache.spark.sql.functions.expr("repeat(' lorem', pmod(hash(trace_id), 20))")))
+                .write().format("delta").save(traces);
         traffic = uri("traffic");
         clean.where(id().geq(FIT_ROWS)).write().format("delta").save(traffic);
         oodTraffic = uri("traffic-ood");
         withOod.where(id().geq(FIT_ROWS)).write().format("delta").save(oodTraffic);
-        fit = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "fit-route", TARGET, true,
+        fit = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, TARGET, true,
                 Optional.empty(), "fit"));
     }
 
