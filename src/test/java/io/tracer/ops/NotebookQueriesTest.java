@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NotebookQueriesTest {
     /** The queries the demo fit guarantees rows for; the others may come back empty. */
     static final Set<String> MUST_RETURN_ROWS = Set.of("runs_overview.sql", "coverage_trend.sql",
-            "worst_labels.sql", "frontier_at_target.sql", "candidates_leaderboard.sql", "quarantine_by_reason.sql");
+            "worst_labels.sql", "frontier_at_target.sql", "candidates_leaderboard.sql", "quarantine_by_reason.sql",
+            "hardest_slices.sql");
 
     /** Queries over a table that another command writes, with the columns they need. */
     record WrittenLater(String table, List<String> columns, String writer) {}
@@ -83,6 +84,12 @@ class NotebookQueriesTest {
                 .write().format("delta").mode("append").save(traces);
         new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, 0.9, true,
                 Optional.empty(), "fit"));
+        // an audit of the published policy, so the audit query runs over a real audit table too
+        String traffic = dir.resolve("audit-traffic").toUri().toString();
+        spark.read().format("delta").load(traces).where(col("trace_id").endsWith("-no-teacher").unary_$bang())
+                .limit(1000).write().format("delta").save(traffic);
+        new io.tracer.audit.AuditJob(spark, config, layout).run(new io.tracer.audit.AuditRequest(layout.policyRoot(),
+                TraceSource.of(traffic), 1.0, java.util.OptionalDouble.empty(), true, "ops-audit"));
     }
 
     @TestFactory
