@@ -88,7 +88,7 @@ public final class FitRun {
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
             publisher.writeTables(fit);
             notes.add(steps.afterFit(fit, publication));
-            if (!config.raw().hasPath("tracer.report.enabled") || config.raw().getBoolean("tracer.report.enabled")) {
+            if (io.tracer.report.ReportOptions.from(config.raw()).enabled()) {
                 String report = new io.tracer.report.ReportWriter(spark, config, layout)
                         .write(fit, policy.map(LoadedPolicy::uri).orElse(null));
                 LOG.info("report: {}", report);

@@ -7,13 +7,14 @@ import io.tracer.BadInputException;
  * How much the qualitative report samples ({@code tracer.report.*}; each key falls back to its
  * default when absent, so the report runs with the shipped configuration as it is).
  *
+ * @param enabled          write the report after each fit
  * @param examplesPerLabel handled and, separately, deferred examples kept per teacher label
  * @param boundarySample   handled and, separately, deferred rows per label sampled for boundary pairs
  * @param boundaryPairs    closest pairs kept per label
  */
-public record ReportOptions(int examplesPerLabel, int boundarySample, int boundaryPairs) {
+public record ReportOptions(boolean enabled, int examplesPerLabel, int boundarySample, int boundaryPairs) {
     public static final String PREFIX = "tracer.report";
-    public static final ReportOptions DEFAULTS = new ReportOptions(3, 50, 3);
+    public static final ReportOptions DEFAULTS = new ReportOptions(true, 3, 50, 3);
 
     public ReportOptions {
         require("examples-per-label", examplesPerLabel, 1000);
@@ -24,6 +25,7 @@ public record ReportOptions(int examplesPerLabel, int boundarySample, int bounda
     public static ReportOptions from(Config raw) {
         try {
             return new ReportOptions(
+                    raw.hasPath(PREFIX + ".enabled") ? raw.getBoolean(PREFIX + ".enabled") : DEFAULTS.enabled(),
                     raw.hasPath(PREFIX + ".examples-per-label") ? raw.getInt(PREFIX + ".examples-per-label")
                             : DEFAULTS.examplesPerLabel(),
                     raw.hasPath(PREFIX + ".boundary-sample") ? raw.getInt(PREFIX + ".boundary-sample")
