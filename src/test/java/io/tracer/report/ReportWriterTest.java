@@ -6,19 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracer.Columns;
 import io.tracer.calibrate.Certification;
-import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
 import io.tracer.job.FitResult;
 import io.tracer.job.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RouteColumns;
 import io.tracer.route.RoutingPlan;
-import io.tracer.testing.SparkTestSession;
-import io.tracer.traces.SyntheticSpec;
-import io.tracer.traces.SyntheticTraceGenerator;
-import io.tracer.traces.TraceSource;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,8 +36,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
