@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Child process of {@link PolicyStoreKillTest}: starts publishing a policy version, writes a
@@ -27,7 +28,11 @@ public final class PublishThenHangMain {
         if (phase.equals("manifest")) {
             store.publish(staged, Manifests.l2d(runId, PolicyManifest.now()), false);
         }
-        Files.writeString(marker, staged.uri());
+        // The parent polls for the marker's existence: write it whole, then move it into place,
+        // so the parent never reads a created-but-empty file.
+        Path partial = marker.resolveSibling(marker.getFileName() + ".partial");
+        Files.writeString(partial, staged.uri());
+        Files.move(partial, marker, StandardCopyOption.ATOMIC_MOVE);
         Thread.sleep(120_000);
         // Never reached when the parent kills us in time.
         if (phase.equals("models")) {
