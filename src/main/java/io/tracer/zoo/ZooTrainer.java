@@ -10,7 +10,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,7 @@ public final class ZooTrainer {
 
     /** Runs the configured zoo on {@code rows}. */
     public ZooResult train(Dataset<Row> rows) {
-        Dataset<Row> prepared = prepare(rows, true).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, true), "zoo").rows();
         try {
             int dim = dimension(prepared);
             return crossValidate(prepared, SurrogateZoo.candidates(config, dim, labels.size()), dim);
@@ -76,7 +75,7 @@ public final class ZooTrainer {
         if (specs.isEmpty()) {
             throw new BadInputException("zoo: no candidate to train");
         }
-        Dataset<Row> prepared = prepare(rows, true).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, true), "zoo").rows();
         try {
             return crossValidate(prepared, specs, dimension(prepared));
         } finally {
@@ -86,12 +85,16 @@ public final class ZooTrainer {
 
     /** Fits one spec on all {@code rows}, without cross-validation (e.g. a second-stage surrogate). */
     public SurrogateModel fit(SurrogateSpec spec, Dataset<Row> rows) {
-        Dataset<Row> prepared = prepare(rows, false);
-        int dim = dimension(prepared);
-        long t0 = System.nanoTime();
-        SurrogateModel model = fitOne(spec, dim, prepared);
-        LOG.info("zoo: {} fitted on all rows in {}s", spec.name(), String.format("%.1f", seconds(t0)));
-        return model;
+        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, false), "zoo").rows();
+        try {
+            int dim = dimension(prepared);
+            long t0 = System.nanoTime();
+            SurrogateModel model = fitOne(spec, dim, prepared);
+            LOG.info("zoo: {} fitted on all rows in {}s", spec.name(), String.format("%.1f", seconds(t0)));
+            return model;
+        } finally {
+            prepared.unpersist();
+        }
     }
 
     private ZooResult crossValidate(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
@@ -187,8 +190,10 @@ public final class ZooTrainer {
                             Columns.PREDICTION, Columns.AGREE, Columns.FOLD);
             outOfFold = outOfFold == null ? part : outOfFold.unionByName(part);
         }
-        outOfFold = outOfFold.persist(StorageLevel.MEMORY_AND_DISK());
-        long oofRows = outOfFold.count();
+        // The union has a partition set per fold: pack it, the gates iterate over it too.
+        TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
+        outOfFold = packed.rows();
+        long oofRows = packed.count();
         LOG.info("zoo: {} out-of-fold rows kept for the gates", oofRows);
 
         spark.sparkContext().setJobGroup("zoo/" + winnerSpec.name() + "/refit", "zoo: refit the winner", false);
