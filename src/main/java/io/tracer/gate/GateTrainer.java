@@ -111,6 +111,9 @@ public final class GateTrainer {
             x.setSubsample(boosted.subsample());
             x.setColsampleBytree(boosted.colsampleBytree());
             x.setNumWorkers(1);
+            // Always start the barrier stage from a shuffle: a coalesce or union upstream (packed
+            // training rows, fold unions) is a chain barrier mode refuses when no repartition happens.
+            x.setForceRepartition(true);
             x.setNthread(io.tracer.zoo.XgboostThreads.allowed(boosted.nthread()));
             x.setSeed(gateSeed);
             x.setFeaturesCol(ASSEMBLED);
