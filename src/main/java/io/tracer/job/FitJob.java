@@ -1,6 +1,7 @@
 package io.tracer.job;
 
 import io.tracer.Columns;
+import io.tracer.Lineage;
 import io.tracer.Seeds;
 import io.tracer.TracerException;
 import io.tracer.calibrate.StartPoint;
@@ -35,7 +36,6 @@ import io.tracer.zoo.ZooTrainer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,13 +93,11 @@ public final class FitJob {
         clock.start("split", "split " + config.split() + " with seed " + config.seed());
         Dataset<Row> split = new SplitAssigner(config.split(), config.seed()).assign(traces);
         LabelIndex labels = LabelIndex.fromTeacher(split);
-        Dataset<Row> rows = Features.add(labels.withLabelIndex(split))
+        Dataset<Row> rows = Lineage.persistCut(Features.add(labels.withLabelIndex(split))
                 .select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.LABEL_INDEX, Columns.FEATURES,
-                        Columns.SPLIT)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> train = new FoldAssigner(config.zoo().folds(), config.seed())
-                .assign(rows.where(col(Columns.SPLIT).equalTo(Columns.TRAIN)))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                        Columns.SPLIT));
+        Dataset<Row> train = Lineage.persistCut(new FoldAssigner(config.zoo().folds(), config.seed())
+                .assign(rows.where(col(Columns.SPLIT).equalTo(Columns.TRAIN))));
         Dataset<Row> selection = rows.where(col(Columns.SPLIT).equalTo(Columns.SELECTION));
         Dataset<Row> calibration = rows.where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION));
         Map<String, Long> counts = splitCounts(rows);
@@ -153,10 +151,10 @@ public final class FitJob {
         // --- end out-of-distribution gate ---
 
         clock.start("score", "score selection and calibration rows");
-        Dataset<Row> selection = flagOod(GateScores.addAll(surrogate.predictWithAgree(data.selection()), gates), ood)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> calibration = flagOod(GateScores.addAll(surrogate.predictWithAgree(data.calibration()), gates), ood)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> selection = Lineage.persistCut(
+                flagOod(GateScores.addAll(surrogate.predictWithAgree(data.selection()), gates), ood));
+        Dataset<Row> calibration = Lineage.persistCut(
+                flagOod(GateScores.addAll(surrogate.predictWithAgree(data.calibration()), gates), ood));
         Map<String, Double> gateAuc = new LinkedHashMap<>();
         for (String name : gates.keySet()) {
             double auc = GateEvaluator.auc(selection.select(col(GateScores.column(name)).as(Columns.ACCEPT_SCORE),

@@ -1,6 +1,7 @@
 package io.tracer.pipeline;
 
 import io.tracer.Columns;
+import io.tracer.Lineage;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
 import io.tracer.ood.OodGate;
@@ -11,7 +12,6 @@ import io.tracer.zoo.ZooTrainer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +54,9 @@ public final class RsbFamily {
                                              String gateName, GateModel firstGate, double t1,
                                              Dataset<Row> outOfFold, Dataset<Row> selection,
                                              Dataset<Row> calibration) {
-        Dataset<Row> deferred = GateScores.add(outOfFold, firstGate, "rsb_s1")
+        Dataset<Row> deferred = Lineage.persistCut(GateScores.add(outOfFold, firstGate, "rsb_s1")
                 .where(col("rsb_s1").lt(t1).or(col("rsb_s1").isNaN()))
-                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
         Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
                 countDistinct(col(Columns.LABEL_INDEX))).first();
         long rows = stats.getLong(0);

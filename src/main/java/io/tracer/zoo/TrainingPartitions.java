@@ -1,5 +1,6 @@
 package io.tracer.zoo;
 
+import io.tracer.Lineage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -39,10 +40,10 @@ public final class TrainingPartitions {
     /**
      * Persists {@code rows} (MEMORY_AND_DISK) in the partitioning {@link #target} gives. Fewer
      * partitions come from coalescing the cached blocks (no shuffle), more from a repartition.
-     * The caller unpersists the returned rows.
+     * The rows come back under a short plan ({@link Lineage}). The caller unpersists them.
      */
     public static Sized persist(Dataset<Row> rows, String what) {
-        Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> cached = Lineage.persistCut(rows);
         long count = cached.count();
         int current = cached.rdd().getNumPartitions();
         int wanted = target(count, rows.sparkSession().sparkContext().defaultParallelism());
