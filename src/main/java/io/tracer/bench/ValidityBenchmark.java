@@ -2,6 +2,7 @@ package io.tracer.bench;
 
 import io.tracer.Columns;
 import io.tracer.Seeds;
+import io.tracer.calibrate.BinomialTail;
 import io.tracer.config.TracerConfig;
 import io.tracer.job.FitJob;
 import io.tracer.job.FitRequest;
@@ -10,6 +11,8 @@ import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.pipeline.TargetOutcome;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RoutingPlan;
+import io.tracer.traces.SyntheticSpec;
+import io.tracer.traces.SyntheticTraceGenerator;
 import io.tracer.traces.TraceSource;
 import io.tracer.zoo.Features;
 import org.apache.spark.sql.Dataset;
@@ -26,14 +29,24 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
- * B2: guarantee validity. Pools Banking77's embedded train and test rows, re-splits them many
- * times into a trace history and future traffic of the original sizes, fits on the history with
- * a different root seed each time, routes the traffic, and counts per target the runs whose
- * agreement on handled traffic falls below the target.
+ * B2: guarantee validity. Fits on many trace histories, routes future traffic with each fit's
+ * policy per target, and counts per target the runs whose agreement on handled traffic falls
+ * below the target.
+ *
+ * <p>Two sources. Banking77 ({@link #run}): pools the embedded train and test rows and re-splits
+ * them into a history and future traffic of the original sizes, as BENCHMARK.md defines B2. Its
+ * future traffic is 3,080 rows, so its agreement is itself an estimate (standard error about 0.004
+ * at 0.95): a policy whose true agreement sits just above the target still "violates" on the
+ * test rows often. Each row therefore also counts the significant violations (the test traffic
+ * rejects "agreement at least the target" with an exact one-sided binomial test at delta).
+ * Synthetic ({@link #runSynthetic}): every history is a fresh draw from one known population and
+ * the future traffic is one large draw from it, so agreement on it is close to the policy's true
+ * agreement and the plain violation count is the guarantee's own measure.
  */
 public final class ValidityBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(ValidityBenchmark.class);
@@ -59,75 +72,165 @@ public final class ValidityBenchmark {
         Dataset<Row> pool = train.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
                 .unionByName(test.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        List<Double> targets = config.calibrate().targets();
-        long[] violations = new long[targets.size()];
-        double[] coverageSum = new double[targets.size()];
-        List<Map<String, Object>> runs = new ArrayList<>();
+        Tally tally = new Tally(config.calibrate().targets(), config.calibrate().delta());
+        String historyUri = layout.root() + "/bench/validity/history";
         for (int r = 0; r < resplits; r++) {
             long seed = Seeds.derive(config.seed(), "validity/" + r);
             Dataset<Row> ranked = pool.withColumn("_u", xxhash64(lit(seed), col(Columns.TRACE_ID)));
             Dataset<Row> future = ranked.orderBy(col("_u"), col(Columns.TRACE_ID)).limit((int) testSize).drop("_u")
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            Dataset<Row> history = ranked.drop("_u").join(future.select(Columns.TRACE_ID), 
+            Dataset<Row> history = ranked.drop("_u").join(future.select(Columns.TRACE_ID),
                     ranked.col(Columns.TRACE_ID).equalTo(future.col(Columns.TRACE_ID)), "left_anti");
-            String historyUri = layout.root() + "/bench/validity/history";
             history.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(historyUri);
-
-            TracerConfig runConfig = withSeed(seed);
-            long t0 = System.nanoTime();
-            FitResult fit = new FitJob(spark, runConfig, layout).run(new FitRequest(TraceSource.of(historyUri),
-                    "validity-" + r, config.calibrate().deployTarget(), false, Optional.empty(), "bench validity"));
-            double fitSeconds = (System.nanoTime() - t0) / 1e9;
             Dataset<Row> traffic = Features.add(future).persist(StorageLevel.MEMORY_AND_DISK());
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("resplit", r);
-            run.put("seed", seed);
-            run.put("fit_seconds", fitSeconds);
-            List<Map<String, Object>> perTarget = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                TargetOutcome o = fit.outcome(targets.get(i));
-                RoutedMetrics m = RoutedMetrics.of(new BatchRouter(RoutingPlan.of(o, fit.data().labels(), fit.data().encoder().dim(), fit.ood())).route(traffic));
-                boolean violated = m.handled() > 0 && m.agreement() < targets.get(i);
-                if (violated) {
-                    violations[i]++;
-                }
-                coverageSum[i] += m.coverage();
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("target", targets.get(i));
-                t.put("method", o.method().id());
-                t.put("coverage_test", m.coverage());
-                t.put("agreement_test", m.handled() == 0 ? null : m.agreement());
-                t.put("violated", violated);
-                perTarget.add(t);
-            }
-            run.put("targets", perTarget);
-            runs.add(run);
-            LOG.info("resplit {}/{}: {}", r + 1, resplits, perTarget);
+            tally.add(fitAndJudge(r, resplits, seed, historyUri, traffic));
             traffic.unpersist();
             future.unpersist();
-            fit.selection().unpersist();
-            fit.calibration().unpersist();
         }
         pool.unpersist();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("target", targets.get(i));
-            row.put("violations", violations[i]);
-            row.put("share", resplits == 0 ? 0.0 : (double) violations[i] / resplits);
-            row.put("mean_coverage_test", resplits == 0 ? 0.0 : coverageSum[i] / resplits);
-            rows.add(row);
+        Map<String, Object> out = tally.summary(resplits);
+        out.put("source", "banking77");
+        out.put("future_rows", testSize);
+        return describe(out, tally);
+    }
+
+    /**
+     * B2 on a known population: {@code population} (its seed fixes the geometry and every row)
+     * yields one table; the first {@code futureRows} rows are the future traffic, and resplit r
+     * fits on the next disjoint block of {@code historyRows} rows.
+     */
+    public Map<String, Object> runSynthetic(SyntheticSpec population, long historyRows, long futureRows,
+                                            int resplits) {
+        long total = futureRows + historyRows * resplits;
+        SyntheticSpec spec = new SyntheticSpec(total, population.dim(), population.labels(), population.noise(),
+                population.oodShare(), population.seed(), population.spread(), population.zipfExponent());
+        String poolUri = layout.root() + "/bench/validity/synthetic-pool";
+        SyntheticTraceGenerator generator = new SyntheticTraceGenerator(spark);
+        generator.write(spec, poolUri, true);
+        Dataset<Row> pool = spark.read().format("delta").load(poolUri)
+                .withColumn("_id", expr("cast(substring(" + Columns.TRACE_ID + ", 5) as bigint)"));
+        Dataset<Row> traffic = Features.add(pool.where(col("_id").lt(futureRows)).drop("_id"))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        LOG.info("validity: synthetic future traffic of {} rows", traffic.count());
+        Tally tally = new Tally(config.calibrate().targets(), config.calibrate().delta());
+        String historyUri = layout.root() + "/bench/validity/history";
+        for (int r = 0; r < resplits; r++) {
+            long from = futureRows + r * historyRows;
+            pool.where(col("_id").geq(from).and(col("_id").lt(from + historyRows))).drop("_id")
+                    .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(historyUri);
+            tally.add(fitAndJudge(r, resplits, Seeds.derive(config.seed(), "validity/" + r), historyUri, traffic));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("benchmark", "validity");
-        out.put("resplits", resplits);
+        traffic.unpersist();
+        Map<String, Object> out = tally.summary(resplits);
+        out.put("source", "synthetic");
+        out.put("population", Map.of("dim", spec.dim(), "labels", spec.labels(), "noise", spec.noise(),
+                "ood_share", spec.oodShare(), "seed", spec.seed()));
+        out.put("history_rows", historyRows);
+        out.put("future_rows", futureRows);
+        return describe(out, tally);
+    }
+
+    private Map<String, Object> describe(Map<String, Object> out, Tally tally) {
         out.put("delta", config.calibrate().delta());
         out.put("zoo", config.zoo().set());
         out.put("zoo_skip", config.zoo().skip());
         out.put("gates", config.gate().candidates());
-        out.put("rows", rows);
-        out.put("runs", runs);
-        return out;
+        out.put("families", config.pipeline().families());
+        out.put("runs", tally.runs);
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        ordered.put("benchmark", "validity");
+        ordered.putAll(out);
+        return ordered;
+    }
+
+    /** One fit on {@code historyUri} with its own root seed, judged per target on {@code traffic}. */
+    private Map<String, Object> fitAndJudge(int r, int resplits, long seed, String historyUri, Dataset<Row> traffic) {
+        long t0 = System.nanoTime();
+        FitResult fit = new FitJob(spark, withSeed(seed), layout).run(new FitRequest(TraceSource.of(historyUri),
+                "validity-" + r, config.calibrate().deployTarget(), false, Optional.empty(), "bench validity"));
+        double fitSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("resplit", r);
+        run.put("seed", seed);
+        run.put("fit_seconds", fitSeconds);
+        List<Map<String, Object>> perTarget = new ArrayList<>();
+        for (double target : config.calibrate().targets()) {
+            TargetOutcome o = fit.outcome(target);
+            RoutedMetrics m = RoutedMetrics.of(new BatchRouter(RoutingPlan.of(o, fit.data().labels(),
+                    fit.data().encoder().dim(), fit.ood())).route(traffic));
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("target", target);
+            t.put("method", o.method().id());
+            t.put("handled_test", m.handled());
+            t.put("agreeing_test", m.agreeing());
+            t.put("coverage_test", m.coverage());
+            t.put("agreement_test", m.handled() == 0 ? null : m.agreement());
+            t.put("violated", m.handled() > 0 && m.agreement() < target);
+            t.put("p_below_target", m.handled() == 0 ? null : pBelow(m.agreeing(), m.handled(), target));
+            perTarget.add(t);
+        }
+        run.put("targets", perTarget);
+        LOG.info("resplit {}/{}: {}", r + 1, resplits, perTarget);
+        fit.selection().unpersist();
+        fit.calibration().unpersist();
+        return run;
+    }
+
+    /** {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below target. */
+    static double pBelow(long agreeing, long handled, double target) {
+        return agreeing >= handled ? 1.0 : 1.0 - BinomialTail.pValue(agreeing + 1, handled, target);
+    }
+
+    /** Violations per target over the runs. */
+    private static final class Tally {
+        final List<Double> targets;
+        final double delta;
+        final long[] violations;
+        final long[] significant;
+        final double[] coverageSum;
+        final List<Map<String, Object>> runs = new ArrayList<>();
+
+        Tally(List<Double> targets, double delta) {
+            this.targets = targets;
+            this.delta = delta;
+            this.violations = new long[targets.size()];
+            this.significant = new long[targets.size()];
+            this.coverageSum = new double[targets.size()];
+        }
+
+        @SuppressWarnings("unchecked")
+        void add(Map<String, Object> run) {
+            runs.add(run);
+            List<Map<String, Object>> perTarget = (List<Map<String, Object>>) run.get("targets");
+            for (int i = 0; i < perTarget.size(); i++) {
+                Map<String, Object> t = perTarget.get(i);
+                if ((Boolean) t.get("violated")) {
+                    violations[i]++;
+                }
+                Object p = t.get("p_below_target");
+                if (p != null && (Double) p <= delta) {
+                    significant[i]++;
+                }
+                coverageSum[i] += (Double) t.get("coverage_test");
+            }
+        }
+
+        Map<String, Object> summary(int resplits) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("target", targets.get(i));
+                row.put("violations", violations[i]);
+                row.put("share", resplits == 0 ? 0.0 : (double) violations[i] / resplits);
+                row.put("significant_violations", significant[i]);
+                row.put("mean_coverage_test", resplits == 0 ? 0.0 : coverageSum[i] / resplits);
+                rows.add(row);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("resplits", resplits);
+            out.put("rows", rows);
+            return out;
+        }
     }
 
     private TracerConfig withSeed(long seed) {

@@ -8,6 +8,7 @@ import io.tracer.bench.RoutingBenchmark;
 import io.tracer.bench.ValidityBenchmark;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.traces.SyntheticSpec;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -79,8 +80,8 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "validity", mixinStandardHelpOptions = true,
-            description = "B2: re-split Banking77 train+test many times, fit each, and count per target the runs whose "
-                    + "agreement on handled future traffic falls below the target.")
+            description = "B2: re-split Banking77 train+test many times (or draw fresh synthetic histories with --synthetic), "
+                    + "fit each, and count per target the runs whose agreement on handled future traffic falls below the target.")
     static final class Validity implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -93,14 +94,34 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--resplits", description = "Number of re-splits (default ${DEFAULT-VALUE}).")
         int resplits = 20;
 
+        @Option(names = "--synthetic", description = "Judge on a known synthetic population instead of Banking77: "
+                + "each fit gets a fresh history drawn from it, every policy is judged on one large future draw.")
+        boolean synthetic;
+
+        @Option(names = "--history-rows", description = "With --synthetic: traces per history (default ${DEFAULT-VALUE}).")
+        long historyRows = 10_000;
+
+        @Option(names = "--future-rows", description = "With --synthetic: future traffic rows (default ${DEFAULT-VALUE}).")
+        long futureRows = 100_000;
+
+        @Option(names = "--noise", description = "With --synthetic: teacher noise share (default ${DEFAULT-VALUE}).")
+        double noise = 0.02;
+
         @Override
         public Integer call() {
             TracerConfig config = common.load(fit.overrides());
             SparkSession spark = SparkSessions.create("tracer bench validity", config);
             try {
                 LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+                ValidityBenchmark bench = new ValidityBenchmark(spark, config, layout);
+                if (synthetic) {
+                    SyntheticSpec population = SyntheticSpec.of(historyRows, SyntheticSpec.DEFAULT_DIM,
+                            SyntheticSpec.DEFAULT_LABELS, noise, SyntheticSpec.DEFAULT_OOD_SHARE, config.seed());
+                    print(bench.runSynthetic(population, historyRows, futureRows, resplits));
+                    return TracerCli.EXIT_OK;
+                }
                 Banking77Data b77 = Banking77Data.prepare(spark, config, layout, qualify(spark, data));
-                print(new ValidityBenchmark(spark, config, layout).run(b77.trainUri(), b77.testUri(), resplits));
+                print(bench.run(b77.trainUri(), b77.testUri(), resplits));
                 return TracerCli.EXIT_OK;
             } finally {
                 spark.stop();

@@ -25,9 +25,10 @@ import static org.apache.spark.sql.functions.xxhash64;
  * train part only, gate AUC on the selection part; calibration rows are dropped unread.
  *
  * <pre>
+ * jobs/tracer embed --traces ../shared/data/banking77/train.csv --output file:/tmp/b77-emb
  * mvn -B -q -o test-compile && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -Xmx8g --add-opens=... -cp target/test-classes:target/classes:$(cat cp.txt) \
- *     -Dtracer.b77=file:/work/wt/b77-embeddings-zoo [-Dtracer.zoo.set=full] [-Dtracer.zoo.skip=tree,forest]
+ *     -Dtracer.b77=file:/tmp/b77-emb [-Dtracer.zoo.set=full] [-Dtracer.zoo.skip=tree,forest]
  *     io.tracer.zoo.Banking77ZooBench
  * </pre>
  */
