@@ -178,7 +178,8 @@ public final class ValidityBenchmark {
 
     /** {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below target. */
     static double pBelow(long agreeing, long handled, double target) {
-        return agreeing >= handled ? 1.0 : 1.0 - BinomialTail.pValue(agreeing + 1, handled, target);
+        // The upper tail of the disagreements, Binom(handled, 1 - target): exact where 1 - P(X > agreeing) rounds to 0.
+        return agreeing >= handled ? 1.0 : BinomialTail.pValue(handled - agreeing, handled, 1.0 - target);
     }
 
     /** Violations per target over the runs. */
