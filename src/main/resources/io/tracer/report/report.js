@@ -48,9 +48,12 @@
     title: { text: 'Handled share per teacher label (calibration split)', left: 'center' },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { bottom: 0 },
-    grid: { left: 160, right: 40, top: 50, bottom: 50 },
+    // containLabel sizes the left margin to the names; very long ones are cut at 260 px and the
+    // tooltip still shows them whole.
+    grid: { left: 10, right: 40, top: 50, bottom: 50, containLabel: true },
     xAxis: { type: 'value', min: 0, max: 100, name: '%' },
-    yAxis: { type: 'category', inverse: true, data: labels.map(function (l) { return l.label + ' (' + l.rows + ')'; }) },
+    yAxis: { type: 'category', inverse: true, axisLabel: { width: 260, overflow: 'truncate' },
+      data: labels.map(function (l) { return l.label + ' (' + l.rows + ')'; }) },
     series: [
       { name: 'handled %', type: 'bar', data: labels.map(function (l) { return pct(l.share); }), itemStyle: { color: '#1f77b4' } },
       { name: 'agreement on handled %', type: 'scatter', symbolSize: 9, data: labels.map(function (l) { return pct(l.agreement); }), itemStyle: { color: '#ff7f0e' } }
