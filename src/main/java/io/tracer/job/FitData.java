@@ -8,8 +8,9 @@ import org.apache.spark.sql.Row;
 /**
  * The prepared rows of a fit: validated, embedded, split, indexed. {@code train} carries CV
  * folds. Nothing downstream of the split reads calibration rows except certification and
- * reporting.
+ * reporting. {@code tracesVersion} is the Delta version of the traces read, when they were a
+ * Delta table.
  */
 public record FitData(EncoderInfo encoder, LabelIndex labels, Dataset<Row> train, Dataset<Row> selection,
                       Dataset<Row> calibration, long trainRows, long selectionRows, long calibrationRows,
-                      long readRows, long validRows, long quarantinedRows) {}
+                      long readRows, long validRows, long quarantinedRows, java.util.Optional<Long> tracesVersion) {}

@@ -111,7 +111,7 @@ public final class FitJob {
                     + ", selection " + nSel + ", calibration " + nCal + " rows");
         }
         return new FitData(encoder, labels, train, selection, calibration, nTrain, nSel, nCal,
-                loaded.readCount(), loaded.validCount(), loaded.quarantinedCount());
+                loaded.readCount(), loaded.validCount(), loaded.quarantinedCount(), loaded.deltaVersion());
     }
 
     private static Map<String, Long> splitCounts(Dataset<Row> rows) {

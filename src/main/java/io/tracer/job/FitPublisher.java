@@ -102,7 +102,8 @@ public final class FitPublisher {
                 PolicyManifest.now(), CodeVersion.get(), PolicyManifest.Method.valueOf(outcome.method().name()),
                 outcome.reason(), outcome.target(), outcome.delta(), fit.data().labels().labels(),
                 new PolicyManifest.Encoder(fit.data().encoder().id(), fit.data().encoder().dim()),
-                stages, certification, new PolicyManifest.Traces(fit.request().traces().uri(), null),
+                stages, certification, new PolicyManifest.Traces(fit.request().traces().uri(),
+                        fit.data().tracesVersion().orElse(null)),
                 config.render(), ood);
         boolean certified = outcome.deployed().isPresent();
         Optional<String> previous = store.currentVersionId();

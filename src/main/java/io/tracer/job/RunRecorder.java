@@ -38,20 +38,21 @@ public final class RunRecorder {
     }
 
     public void started() {
-        write("running", null, null, null, null, null, "started");
+        write("running", null, null, null, null, null, null, "started");
     }
 
-    public void succeeded(long read, long valid, long quarantined, String policyUri, String message) {
-        write("succeeded", Timestamp.from(Instant.now()), read, valid, quarantined, policyUri, message);
+    public void succeeded(long read, long valid, long quarantined, Long tracesVersion, String policyUri,
+                          String message) {
+        write("succeeded", Timestamp.from(Instant.now()), tracesVersion, read, valid, quarantined, policyUri, message);
     }
 
     public void failed(Throwable error) {
-        write("failed", Timestamp.from(Instant.now()), null, null, null, null, String.valueOf(error.getMessage()));
+        write("failed", Timestamp.from(Instant.now()), null, null, null, null, null, String.valueOf(error.getMessage()));
     }
 
-    private void write(String status, Timestamp finishedAt, Long read, Long valid, Long quarantined,
-                       String policyUri, String message) {
-        Row row = RowFactory.create(runId, parentRunId, startedAt, finishedAt, status, command, tracesUri, null,
+    private void write(String status, Timestamp finishedAt, Long tracesVersion, Long read, Long valid,
+                       Long quarantined, String policyUri, String message) {
+        Row row = RowFactory.create(runId, parentRunId, startedAt, finishedAt, status, command, tracesUri, tracesVersion,
                 read, valid, quarantined, config.seed(), config.render(), CodeVersion.get(), policyUri, message);
         new DeltaWriter(spark, layout).write(MetricTable.RUNS, runId,
                 spark.createDataFrame(List.of(row), MetricTable.RUNS.schema()));

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param quarantinedByReason rows sent to quarantine, per {@link QuarantineReason}, in reason order
  * @param encoder             the encoder recorded on the source's embedding column, if it had one
  * @param columns             which source columns were used
+ * @param deltaVersion        the Delta version read, when the source is a Delta table
  */
 public record LoadedTraces(Dataset<Row> valid, long readCount, long validCount,
                            Map<String, Long> quarantinedByReason, Optional<EncoderInfo> encoder,
-                           ResolvedColumns columns) {
+                           ResolvedColumns columns, Optional<Long> deltaVersion) {
     public LoadedTraces {
         quarantinedByReason = Map.copyOf(quarantinedByReason);
     }

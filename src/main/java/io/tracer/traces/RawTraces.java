@@ -16,5 +16,12 @@ import java.util.Optional;
  * @param dataColumns   the user's columns, in table order
  * @param corruptReason the quarantine reason for rows whose {@link TraceReader#CORRUPT} is set, if the format has one
  * @param raw           the row's original content as text, for the quarantine
+ * @param deltaVersion  the Delta table version read, when the source is a Delta table
  */
-record RawTraces(Dataset<Row> data, List<String> dataColumns, Optional<String> corruptReason, Column raw) {}
+record RawTraces(Dataset<Row> data, List<String> dataColumns, Optional<String> corruptReason, Column raw,
+                 Optional<Long> deltaVersion) {
+
+    RawTraces withDeltaVersion(long version) {
+        return new RawTraces(data, dataColumns, corruptReason, raw, Optional.of(version));
+    }
+}

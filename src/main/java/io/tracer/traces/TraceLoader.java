@@ -102,7 +102,7 @@ public final class TraceLoader {
             if (!options.persist()) {
                 // Not cached: the reason counts above are this table's valid count, and a second
                 // pass over the source would only repeat them.
-                return new LoadedTraces(validRows, read, valid, byReason, encoder, columns);
+                return new LoadedTraces(validRows, read, valid, byReason, encoder, columns, raw.deltaVersion());
             }
             validRows = validRows.persist(StorageLevel.MEMORY_AND_DISK());
             long validCount = validRows.count();
@@ -111,7 +111,7 @@ public final class TraceLoader {
                 throw new TracerException("trace accounting mismatch for " + source.uri() + ": counted "
                         + valid + " valid rows, then " + validCount);
             }
-            return new LoadedTraces(validRows, read, validCount, byReason, encoder, columns);
+            return new LoadedTraces(validRows, read, validCount, byReason, encoder, columns, raw.deltaVersion());
         } finally {
             checked.unpersist();
         }

@@ -1,5 +1,6 @@
 package io.tracer.traces;
 
+import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.TracerException;
 import org.apache.hadoop.fs.FileStatus;
@@ -69,9 +70,36 @@ final class TraceReader {
             case JSONL -> jsonl(spark, uri);
             case CSV -> csv(spark, uri);
             case PARQUET -> structured(spark.read().parquet(uri));
-            case DELTA -> structured(spark.read().format("delta").load(uri));
-            case TABLE -> structured(spark.table(uri));
+            case DELTA -> delta(spark, uri);
+            case TABLE -> table(spark, uri);
         };
+    }
+
+    /**
+     * A Delta table by path, pinned to its latest version at read time: the fit reads exactly the
+     * version it records in the runs table and the policy manifest, even if a writer commits meanwhile.
+     */
+    private static RawTraces delta(SparkSession spark, String uri) {
+        long version = latestVersion(DeltaTable.forPath(spark, uri));
+        LOG.info("traces {}: Delta version {}", uri, version);
+        return structured(spark.read().format("delta").option("versionAsOf", version).load(uri))
+                .withDeltaVersion(version);
+    }
+
+    /** A catalog table; when it is a Delta table, its version just before the read is recorded. */
+    private static RawTraces table(SparkSession spark, String name) {
+        Optional<Long> version;
+        try {
+            version = Optional.of(latestVersion(DeltaTable.forName(spark, name)));
+        } catch (Exception notDelta) { // Scala throws AnalysisException, a checked type Java cannot name here
+            version = Optional.empty();
+        }
+        RawTraces raw = structured(spark.table(name));
+        return version.map(raw::withDeltaVersion).orElse(raw);
+    }
+
+    private static long latestVersion(DeltaTable table) {
+        return table.history(1).select("version").first().getLong(0);
     }
 
     private static RawTraces jsonl(SparkSession spark, String uri) {
@@ -121,7 +149,7 @@ final class TraceReader {
         out.add(col(SOURCE_LINE));
         out.add(col(LINE));
         return new RawTraces(parsed.select(out.toArray(Column[]::new)), dataColumns,
-                Optional.of(QuarantineReason.MALFORMED_JSON), col(LINE));
+                Optional.of(QuarantineReason.MALFORMED_JSON), col(LINE), Optional.empty());
     }
 
     private static RawTraces csv(SparkSession spark, String uri) {
@@ -134,14 +162,14 @@ final class TraceReader {
                 .withColumn(SOURCE_FILE, input_file_name())
                 .withColumn(SOURCE_LINE, lit(null).cast(DataTypes.LongType));
         return new RawTraces(df, dataColumns, Optional.of(QuarantineReason.MALFORMED_CSV),
-                coalesce(col(CORRUPT), rowAsJson(df, dataColumns)));
+                coalesce(col(CORRUPT), rowAsJson(df, dataColumns)), Optional.empty());
     }
 
     private static RawTraces structured(Dataset<Row> df) {
         List<String> dataColumns = Arrays.asList(df.columns());
         Dataset<Row> out = df.withColumn(SOURCE_FILE, nullif(input_file_name(), lit("")))
                 .withColumn(SOURCE_LINE, lit(null).cast(DataTypes.LongType));
-        return new RawTraces(out, dataColumns, Optional.empty(), rowAsJson(df, dataColumns));
+        return new RawTraces(out, dataColumns, Optional.empty(), rowAsJson(df, dataColumns), Optional.empty());
     }
 
     /** The user's columns as one JSON object; ML vectors become arrays since to_json cannot write them. */

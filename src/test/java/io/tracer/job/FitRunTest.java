@@ -104,6 +104,9 @@ class FitRunTest {
         assertEquals(3 * 8, coverage.where(col("run_id").equalTo("run-a")).count());
         Dataset<Row> runs = spark.read().format("delta").load(layout.runs());
         assertEquals("succeeded", runs.where(col("run_id").equalTo("run-a")).first().getAs("status"));
+        // the traces are a Delta table written once: version 0, in the runs table and the manifest
+        assertEquals(0L, (Long) runs.where(col("run_id").equalTo("run-a")).first().getAs("traces_version"));
+        assertEquals(0L, first.policy().orElseThrow().manifest().traces().deltaVersion());
 
         FitResult again = new FitJob(spark, config, layout).run(new FitRequest(
                 TraceSource.of(dir.resolve("traces").toUri().toString()), "run-a", 0.9, false, Optional.empty(), "fit"));

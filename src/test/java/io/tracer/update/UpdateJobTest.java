@@ -129,6 +129,9 @@ class UpdateJobTest {
             assertTrue(((String) row.getAs("message")).contains("merged"), (String) row.getAs("message"));
         }
         assertEquals(expectedAfterTwo, (long) run(runs, "u2").getAs("rows_valid"));
+        // each run fitted the history version its own merge committed
+        assertEquals(u1.merge().deltaVersion(), (long) run(runs, "u1").getAs("traces_version"));
+        assertEquals(u2.merge().deltaVersion(), (long) run(runs, "u2").getAs("traces_version"));
         assertEquals(java.util.Optional.of("u1"), u2.parentRunId());
         assertEquals(java.util.Optional.of("u1"), u2.run().fit().request().parentRunId());
     }
