@@ -46,7 +46,7 @@ public record AgreementTest(long checked, long agreeing, double agreement, doubl
     }
 
     /** {@code P(Binom(n, p) <= x)}. */
-    static double lowerTail(long x, long n, double p) {
+    public static double lowerTail(long x, long n, double p) {
         return BinomialTail.pValue(n - x, n, 1 - p);
     }
 

@@ -2,7 +2,7 @@ package io.tracer.bench;
 
 import io.tracer.Columns;
 import io.tracer.Seeds;
-import io.tracer.calibrate.BinomialTail;
+import io.tracer.audit.AgreementTest;
 import io.tracer.config.TracerConfig;
 import io.tracer.job.FitJob;
 import io.tracer.job.FitRequest;
@@ -176,10 +176,13 @@ public final class ValidityBenchmark {
         return run;
     }
 
-    /** {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below target. */
+    /**
+     * {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below
+     * target. The audit's exact one-sided test ({@link AgreementTest}), so B2 and `tracer audit`
+     * judge a violation the same way.
+     */
     static double pBelow(long agreeing, long handled, double target) {
-        // The upper tail of the disagreements, Binom(handled, 1 - target): exact where 1 - P(X > agreeing) rounds to 0.
-        return agreeing >= handled ? 1.0 : BinomialTail.pValue(handled - agreeing, handled, 1.0 - target);
+        return AgreementTest.lowerTail(agreeing, handled, target);
     }
 
     /** Violations per target over the runs. */
