@@ -1,11 +1,11 @@
 package io.tracer.bench;
 
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitResult;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitResult;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RoutingPlan;
 import io.tracer.traces.TraceSource;
@@ -50,7 +50,7 @@ public final class Banking77Benchmark {
 
         long fitStart = System.nanoTime();
         FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(trainUri),
-                FitRun.newRunId(), config.calibrate().deployTarget(), true, Optional.empty(), "bench banking77"));
+                FitRun.newRunId(), true, Optional.empty(), "bench banking77"));
         double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
         LOG.info("{}", done.summary());
         FitResult fit = done.fit();
@@ -66,7 +66,7 @@ public final class Banking77Benchmark {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             routed.count();
             double seconds = (System.nanoTime() - r0) / 1e9;
-            if (o.target() == config.calibrate().deployTarget()) {
+            if (o == fit.deployed()) {
                 routeSeconds = seconds;
             }
             RoutedMetrics m = RoutedMetrics.of(routed);

@@ -4,11 +4,11 @@ import io.tracer.Columns;
 import io.tracer.Seeds;
 import io.tracer.audit.AgreementTest;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitJob;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitResult;
+import io.tracer.fit.FitJob;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitResult;
 import io.tracer.lakehouse.LakehouseLayout;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RoutingPlan;
 import io.tracer.traces.SyntheticSpec;
@@ -147,7 +147,7 @@ public final class ValidityBenchmark {
     private Map<String, Object> fitAndJudge(int r, int resplits, long seed, String historyUri, Dataset<Row> traffic) {
         long t0 = System.nanoTime();
         FitResult fit = new FitJob(spark, withSeed(seed), layout).run(new FitRequest(TraceSource.of(historyUri),
-                "validity-" + r, config.calibrate().deployTarget(), false, Optional.empty(), "bench validity"));
+                "validity-" + r, false, Optional.empty(), "bench validity"));
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("resplit", r);

@@ -4,7 +4,7 @@ import io.tracer.audit.AuditJob;
 import io.tracer.audit.AuditReport;
 import io.tracer.audit.AuditRequest;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

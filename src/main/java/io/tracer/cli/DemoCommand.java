@@ -1,8 +1,8 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
             LOG.info("generated {} synthetic traces at {}", written, tracesUri);
             String runId = fit.runId != null ? fit.runId : FitRun.newRunId();
             FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(tracesUri),
-                    runId, config.calibrate().deployTarget(), !fit.noPublish, Optional.empty(), "demo"));
+                    runId, !fit.noPublish, Optional.empty(), "demo"));
             System.out.println(done.summary());
             return TracerCli.EXIT_OK;
         } finally {

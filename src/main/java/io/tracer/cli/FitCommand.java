@@ -1,8 +1,8 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ public final class FitCommand implements Callable<Integer> {
             LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
             String runId = fit.runId != null ? fit.runId : FitRun.newRunId();
             FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(traces.source(), runId,
-                    config.calibrate().deployTarget(), !fit.noPublish, Optional.empty(), "fit"));
+                    !fit.noPublish, Optional.empty(), "fit"));
             System.out.println(done.summary());
             return TracerCli.EXIT_OK;
         } finally {

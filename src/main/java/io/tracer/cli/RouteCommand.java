@@ -1,7 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.route.RouteJob;
 import io.tracer.route.RouteRequest;

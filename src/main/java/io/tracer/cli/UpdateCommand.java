@@ -1,7 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.update.UpdateJob;
 import io.tracer.update.UpdateRequest;
@@ -41,7 +41,7 @@ public final class UpdateCommand implements Callable<Integer> {
             LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
             String runId = fit.runId != null ? fit.runId : FitRun.newRunId();
             UpdateJob.Updated done = new UpdateJob(spark, config, layout).run(new UpdateRequest(traces.source(),
-                    history, runId, config.calibrate().deployTarget(), !fit.noPublish));
+                    history, runId, !fit.noPublish));
             System.out.println(done.summary());
             return TracerCli.EXIT_OK;
         } finally {

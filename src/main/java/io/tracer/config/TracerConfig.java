@@ -82,6 +82,13 @@ public record TracerConfig(
             require(minCoverage >= 0 && minCoverage <= 1, "tracer.calibrate.min-coverage", "must be in [0, 1]");
             require(deployTarget > 0 && deployTarget < 1, "tracer.calibrate.deploy-target", "must be in (0, 1)");
         }
+
+        /** The frontier's targets, ascending: the configured list plus the deploy target. */
+        public List<Double> frontierTargets() {
+            java.util.TreeSet<Double> all = new java.util.TreeSet<>(targets);
+            all.add(deployTarget);
+            return List.copyOf(all);
+        }
     }
 
     public record Pipeline(List<String> families) {

@@ -2,6 +2,8 @@ package io.tracer.pipeline;
 
 import io.tracer.Columns;
 import io.tracer.Lineage;
+import io.tracer.calibrate.Certification;
+import io.tracer.calibrate.StartPoint;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
 import io.tracer.ood.OodGate;
@@ -46,14 +48,40 @@ public final class RsbFamily {
     }
 
     /**
+     * An RSB first stage: the L2D candidate and the certification the selection split predicts
+     * for it at one target; its predicted threshold becomes the cascade's t1.
+     */
+    public record FirstStage(CandidateCounts l2d, Certification.Certified predicted) {}
+
+    /**
+     * The first stage for {@code target}: of the L2D candidates, the one the selection split
+     * predicts to certify the most coverage (selection counts scaled to the calibration size);
+     * empty when none is predicted to certify. Reads the selection counts only.
+     */
+    public static Optional<FirstStage> firstStage(List<CandidateCounts> l2d, double target, double delta) {
+        FirstStage best = null;
+        for (CandidateCounts c : l2d) {
+            StartPoint.Prediction p = StartPoint.predict(c.selection(), c.calibration().n(), target, delta);
+            if (p.certification() instanceof Certification.Certified certified
+                    && (best == null || certified.coverage() > best.predicted().coverage())) {
+                best = new FirstStage(c, certified);
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * @param first      the first stage ({@link #firstStage}); its predicted threshold is t1
      * @param outOfFold  the first surrogate's out-of-fold train predictions (with fold)
      * @param selection  selection rows predicted by the first surrogate and scored by its gates
      * @param calibration the same for calibration rows
      */
-    public Optional<PipelineCandidate> build(double target, SurrogateModel first, SurrogateSpec secondSpec,
-                                             String gateName, GateModel firstGate, double t1,
-                                             Dataset<Row> outOfFold, Dataset<Row> selection,
+    public Optional<PipelineCandidate> build(double target, SurrogateModel firstSurrogate, SurrogateSpec secondSpec,
+                                             FirstStage first, Dataset<Row> outOfFold, Dataset<Row> selection,
                                              Dataset<Row> calibration) {
+        String gateName = first.l2d().candidate().gate();
+        GateModel firstGate = first.l2d().candidate().stages().get(0).gate();
+        double t1 = first.predicted().threshold();
         Dataset<Row> deferred = Lineage.persistCut(GateScores.add(outOfFold, firstGate, "rsb_s1")
                 .where(col("rsb_s1").lt(t1).or(col("rsb_s1").isNaN()))
                 .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
@@ -74,8 +102,9 @@ public final class RsbFamily {
         second.outOfFold().unpersist();
         deferred.unpersist();
 
-        return Optional.of(new PipelineCandidate(Family.RSB, first.spec().name() + ">" + secondSpec.name(), gateName,
-                List.of(new PolicyStage(1, first, firstGate, t1),
+        return Optional.of(new PipelineCandidate(Family.RSB, firstSurrogate.spec().name() + ">" + secondSpec.name(),
+                gateName,
+                List.of(new PolicyStage(1, firstSurrogate, firstGate, t1),
                         new PolicyStage(2, second.winner(), secondGate, Double.NaN)),
                 target,
                 cascade(selection, gateName, t1, second.winner(), secondGate),

@@ -2,7 +2,7 @@ package io.tracer.report;
 
 import io.tracer.calibrate.Certification;
 import io.tracer.config.TracerConfig;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,12 +3,11 @@ package io.tracer.report;
 import io.tracer.Seeds;
 import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitResult;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.MetricTables;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -45,25 +44,23 @@ public final class ReportWriter {
         this.layout = layout;
     }
 
-    /** Writes the tables and the page of {@code fit}; returns the page's URI. Call after FitPublisher.writeTables. */
-    public static String write(SparkSession spark, TracerConfig config, LakehouseLayout layout, FitResult fit) {
-        return new ReportWriter(spark, config, layout).write(fit, null);
-    }
-
-    /** The same, naming the published policy version in the page ({@code policyUri} may be null). */
-    public String write(FitResult fit, String policyUri) {
+    /**
+     * Writes the tables and the page of a fit, naming the published policy version in the page
+     * ({@code policyUri} may be null); returns the page's URI. Call after the fit's own tables.
+     */
+    public String write(ReportInput fit, String policyUri) {
         writeTables(fit);
-        return render(fit.request().runId(), policyUri);
+        return render(fit.runId(), policyUri);
     }
 
     /** The slices, boundary_pairs and examples rows of the fit's deploy target. */
-    public void writeTables(FitResult fit) {
-        String runId = fit.request().runId();
+    public void writeTables(ReportInput fit) {
+        String runId = fit.runId();
         TargetOutcome deployed = fit.deployed();
         ReportOptions options = ReportOptions.from(config.raw());
         long seed = Seeds.derive(config.seed(), "report");
         // Three tables read the routed rows: compute the join once.
-        Dataset<Row> routed = RoutedCalibration.of(fit, deployed).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> routed = RoutedCalibration.of(fit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             DeltaWriter writer = new DeltaWriter(spark, layout);
             writer.write(MetricTable.SLICES, runId, SliceTable.of(routed, runId, deployed.target()));

@@ -1,11 +1,10 @@
 package io.tracer.report;
 
 import io.tracer.Columns;
-import io.tracer.job.FitResult;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.PipelineCandidate;
 import io.tracer.pipeline.ScoredColumns;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.route.RouteColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +39,8 @@ public final class RoutedCalibration {
 
     private RoutedCalibration() {}
 
-    public static Dataset<Row> of(FitResult fit, TargetOutcome outcome) {
+    public static Dataset<Row> of(ReportInput fit) {
+        TargetOutcome outcome = fit.deployed();
         Dataset<Row> calibration = fit.calibration();
         boolean flagged = Arrays.asList(calibration.columns()).contains(OodGate.FLAG);
         Dataset<Row> base = calibration.select(col(Columns.TRACE_ID), col(Columns.INPUT), col(Columns.TEACHER),
@@ -61,7 +61,7 @@ public final class RoutedCalibration {
                 col(ScoredColumns.HANDLED_LABEL).as("_label"), col(ScoredColumns.STAGE).as("_stage"));
         Column s = col("_score");
         Column handled = s.isNotNull().and(not(isnan(s))).and(s.geq(lit(threshold)));
-        Column labels = array(fit.data().labels().labels().stream().map(l -> lit(l)).toArray(Column[]::new));
+        Column labels = array(fit.labels().labels().stream().map(l -> lit(l)).toArray(Column[]::new));
         return base.join(scored, Columns.TRACE_ID)
                 .withColumn("_handled", handled)
                 .select(col(Columns.TRACE_ID), col(Columns.INPUT), col(Columns.TEACHER), col(Columns.FEATURES),

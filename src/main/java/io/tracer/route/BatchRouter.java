@@ -122,7 +122,7 @@ public final class BatchRouter {
     private Dataset<Row> decide(Dataset<Row> rows, Column score, Column stage, Column labelIndex) {
         Dataset<Row> in = rows.withColumn("_route_score", score.cast("double"));
         Column widthOk = col(WIDTH_OK);
-        // The OOD gate reads the first stage's prediction, as certification did (FitJob flags
+        // The OOD gate reads the first stage's prediction, as certification did (the score stage flags
         // selection and calibration rows with the first-stage surrogate's prediction).
         Column ood = lit(false);
         Column oodDetail = lit(null).cast("string");

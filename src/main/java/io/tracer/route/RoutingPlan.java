@@ -3,7 +3,7 @@ package io.tracer.route;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.Family;
 import io.tracer.pipeline.PolicyStage;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.zoo.LabelIndex;
 
 import java.util.List;

@@ -3,10 +3,10 @@ package io.tracer.update;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitResult;
-import io.tracer.job.FitRun;
-import io.tracer.job.Publication;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitResult;
+import io.tracer.fit.FitRun;
+import io.tracer.fit.Publication;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.LoadedTraces;
 import io.tracer.traces.TraceLoader;
@@ -79,7 +79,7 @@ public final class UpdateJob {
         LOG.info("update {}: new traces {}, history {}, parent run {}", request.runId(), request.newTraces().uri(),
                 history.uri(), parent.orElse("none"));
         FitRequest fit = new FitRequest(TraceSource.of(history.uri()).withFormat("delta"), request.runId(),
-                request.deployTarget(), request.publish(), parent, COMMAND);
+                request.publish(), parent, COMMAND);
         Steps steps = new Steps(request, history, parent);
         FitRun.Finished done = new FitRun(spark, config, layout).run(fit, steps);
         return new Updated(history.uri(), parent, steps.merge, steps.deltas, done);

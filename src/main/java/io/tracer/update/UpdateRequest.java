@@ -10,11 +10,9 @@ import java.util.Objects;
  * @param newTraces    the traces to add, read and validated like a fit's
  * @param historyUri   the trace history Delta table (created on the first update)
  * @param runId        this run's id
- * @param deployTarget the target whose policy is published
  * @param publish      false computes and writes the tables but publishes no policy
  */
-public record UpdateRequest(TraceSource newTraces, String historyUri, String runId, double deployTarget,
-                            boolean publish) {
+public record UpdateRequest(TraceSource newTraces, String historyUri, String runId, boolean publish) {
     public UpdateRequest {
         Objects.requireNonNull(newTraces, "newTraces");
         Objects.requireNonNull(historyUri, "historyUri");

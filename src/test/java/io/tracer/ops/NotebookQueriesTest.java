@@ -3,8 +3,8 @@ package io.tracer.ops;
 import io.delta.tables.DeltaTable;
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.testing.SparkTestSession;
 import io.tracer.traces.SyntheticSpec;
@@ -71,6 +71,7 @@ class NotebookQueriesTest {
                 "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", TARGETS.toString(),
+                "tracer.calibrate.deploy-target", "0.9",
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
                 "tracer.gate.candidates", "[top1, logistic]"));
@@ -82,7 +83,7 @@ class NotebookQueriesTest {
                 .withColumn("trace_id", concat(col("trace_id"), lit("-no-teacher")))
                 .withColumn("teacher", lit("  "))
                 .write().format("delta").mode("append").save(traces);
-        new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, 0.9, true,
+        new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, true,
                 Optional.empty(), "fit"));
         // an audit of the published policy, so the audit query runs over a real audit table too
         String traffic = dir.resolve("audit-traffic").toUri().toString();

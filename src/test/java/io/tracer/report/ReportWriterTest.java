@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracer.Columns;
 import io.tracer.calibrate.Certification;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitResult;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitResult;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RouteColumns;
@@ -66,7 +66,7 @@ class ReportWriterTest {
         layout = f.layout;
         finished = f.fit;
         fit = finished.fit();
-        reportUri = new ReportWriter(spark, config, layout).write(fit, finished.policy().orElseThrow().uri());
+        reportUri = new ReportWriter(spark, config, layout).write(fit.reportInput(), finished.policy().orElseThrow().uri());
         RoutingPlan plan = RoutingPlan.of(fit.deployed(), fit.data().labels(), fit.data().encoder().dim(), fit.ood());
         routedByRouter = new BatchRouter(plan).route(fit.data().calibration()).cache();
     }
@@ -215,7 +215,7 @@ class ReportWriterTest {
                 .map(r -> r.<String>getAs("trace_id")).toList();
         long slices = table(layout.slices()).count();
         long pairs = table(layout.boundaryPairs()).count();
-        new ReportWriter(spark, config, layout).writeTables(fit);
+        new ReportWriter(spark, config, layout).writeTables(fit.reportInput());
         assertEquals(slices, table(layout.slices()).count());
         assertEquals(pairs, table(layout.boundaryPairs()).count());
         assertEquals(before, table(layout.examples()).orderBy("trace_id").collectAsList().stream()

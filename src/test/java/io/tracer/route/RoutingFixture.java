@@ -2,8 +2,8 @@ package io.tracer.route;
 
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
-import io.tracer.job.FitRequest;
-import io.tracer.job.FitRun;
+import io.tracer.fit.FitRequest;
+import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.testing.SparkTestSession;
 import io.tracer.traces.SyntheticSpec;
@@ -68,6 +68,7 @@ public final class RoutingFixture {
                 "tracer.lakehouse.root", uri("lake"),
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", "[0.9, 0.92]",
+                "tracer.calibrate.deploy-target", Double.toString(TARGET),
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
                 "tracer.gate.candidates", "[top1, logistic]",
@@ -89,7 +90,7 @@ public final class RoutingFixture {
         clean.where(id().geq(FIT_ROWS)).write().format("delta").save(traffic);
         oodTraffic = uri("traffic-ood");
         withOod.where(id().geq(FIT_ROWS)).write().format("delta").save(oodTraffic);
-        fit = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, TARGET, true,
+        fit = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), RUN_ID, true,
                 Optional.empty(), "fit"));
     }
 

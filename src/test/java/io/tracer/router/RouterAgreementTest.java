@@ -63,7 +63,7 @@ class RouterAgreementTest {
     static GateModel top1;
     static GateModel logistic;
     static GateModel boostedOnXgb;
-    /** Measured on lr's predictions of the train rows, as FitJob measures it on the first stage's. */
+    /** Measured on lr's predictions of the train rows, as the ood stage measures it on the first stage's. */
     static OodGate ood;
     /** {@link #test} plus far-away rows, rows one value too wide and a row with no embedding. */
     static Dataset<Row> withOutliers;

@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * Small models fitted directly (no cross-validation) and published as policy versions the way
- * FitPublisher does: MLlib models, then the portable export, then the manifest.
+ * PolicyPublisher does: MLlib models, then the portable export, then the manifest.
  */
 final class RouterFixtures {
     private RouterFixtures() {}
@@ -85,7 +85,7 @@ final class RouterFixtures {
         return publish(rootUri, method, stages, threshold, labels, dim, portable, null);
     }
 
-    /** @param ood the out-of-distribution gate to publish as FitPublisher does, or null for none */
+    /** @param ood the out-of-distribution gate to publish as PolicyPublisher does, or null for none */
     static LoadedPolicy publish(String rootUri, PolicyManifest.Method method, List<PolicyStage> stages,
                                 double threshold, LabelIndex labels, int dim, boolean portable, OodGate ood) {
         PolicyStore store = new PolicyStore(rootUri, SparkTestSession.get().sparkContext().hadoopConfiguration());

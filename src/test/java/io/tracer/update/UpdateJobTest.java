@@ -50,7 +50,7 @@ class UpdateJobTest {
     @BeforeAll
     static void twoUpdates() {
         spark = SparkTestSession.get();
-        config = ConfigLoader.load(null, Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "tracer.lakehouse.root", uri("lake"),
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", "[0.9]",
@@ -59,6 +59,10 @@ class UpdateJobTest {
                 "tracer.gate.candidates", "[top1]",
                 "tracer.report.enabled", "false",
                 "tracer.pipeline.families", "[global, l2d]"));
+        settings.put("tracer.calibrate.deploy-target", "0.9");
+        config = ConfigLoader.load(null, settings);
+        settings.put("tracer.calibrate.deploy-target", "0.999");
+        TracerConfig strict = ConfigLoader.load(null, settings);
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         Dataset<Row> all = new SyntheticTraceGenerator(spark).generate(SyntheticSpec.of(1500, 16, 8, 0.03, 0.0, 7))
                 .cache();
@@ -77,9 +81,9 @@ class UpdateJobTest {
         expectedAfterTwo = all.where(id().geq(600).or(col(Columns.TEACHER).notEqual(topLabel))).count();
 
         historyUri = uri("history");
-        UpdateJob job = new UpdateJob(spark, config, layout);
-        u1 = job.run(new UpdateRequest(TraceSource.of(batchA), historyUri, "u1", 0.9, true));
-        u2 = job.run(new UpdateRequest(TraceSource.of(batchB), historyUri, "u2", 0.999, true));
+        u1 = new UpdateJob(spark, config, layout).run(new UpdateRequest(TraceSource.of(batchA), historyUri, "u1", true));
+        // a stricter deploy target on the second update: it certifies nothing
+        u2 = new UpdateJob(spark, strict, layout).run(new UpdateRequest(TraceSource.of(batchB), historyUri, "u2", true));
         all.unpersist();
     }
 

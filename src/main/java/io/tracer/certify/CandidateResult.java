@@ -1,7 +1,9 @@
-package io.tracer.pipeline;
+package io.tracer.certify;
 
 import io.tracer.calibrate.Certification;
 import io.tracer.calibrate.StartPoint;
+import io.tracer.pipeline.CandidateCounts;
+import io.tracer.pipeline.PipelineCandidate;
 
 /**
  * One candidate at one target: what the selection split predicts (used for the choice) and

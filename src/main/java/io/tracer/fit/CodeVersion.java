@@ -1,4 +1,4 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 /** The tracer version that ran, from the jar manifest ("dev" when run from classes). */
 public final class CodeVersion {

@@ -1,11 +1,12 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.report.FitSummary;
-import org.apache.spark.sql.Row;
+import io.tracer.report.ReportOptions;
+import io.tracer.report.ReportWriter;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,14 +84,12 @@ public final class FitRun {
             List<String> notes = new ArrayList<>();
             notes.add(steps.beforeFit());
             FitResult fit = new FitJob(spark, config, layout).run(request);
-            FitPublisher publisher = new FitPublisher(spark, config, layout);
-            Optional<Publication> publication = publisher.publishPolicy(fit);
+            Optional<Publication> publication = new PolicyPublisher(spark, config, layout).publish(fit);
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
-            publisher.writeTables(fit);
+            new FitTables(spark, layout).write(fit);
             notes.add(steps.afterFit(fit, publication));
-            if (io.tracer.report.ReportOptions.from(config.raw()).enabled()) {
-                String report = new io.tracer.report.ReportWriter(spark, config, layout)
-                        .write(fit, policy.map(LoadedPolicy::uri).orElse(null));
+            if (ReportOptions.from(config.raw()).enabled()) {
+                String report = new ReportWriter(spark, config, layout).write(fit.reportInput(), policy.map(LoadedPolicy::uri).orElse(null));
                 LOG.info("report: {}", report);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -119,10 +118,9 @@ public final class FitRun {
 
     private static List<FitSummary.LabelLine> labelLines(FitResult fit, TargetOutcome outcome) {
         List<FitSummary.LabelLine> lines = new ArrayList<>();
-        for (Row r : FitPublisher.coverageRows(outcome, fit.data().calibration())) {
-            long handled = r.getLong(2);
-            lines.add(new FitSummary.LabelLine(fit.data().labels().label((int) r.getDouble(0)), r.getLong(1),
-                    handled, handled == 0 ? null : (double) r.getLong(3) / handled));
+        for (FitTables.LabelCounts l : FitTables.labelCounts(outcome, fit.data().calibration())) {
+            lines.add(new FitSummary.LabelLine(fit.data().labels().label(l.labelIndex()), l.rows(), l.handled(),
+                    l.handled() == 0 ? null : (double) l.agreeing() / l.handled()));
         }
         return lines;
     }

@@ -1,4 +1,4 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 import io.tracer.policy.LoadedPolicy;
 

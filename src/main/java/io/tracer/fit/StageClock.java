@@ -1,4 +1,4 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Times the phases of a job, logs them, and labels the Spark jobs of each phase. */
+/** Times the stages of a job, logs them, and labels the Spark jobs of each stage. */
 public final class StageClock {
     private static final Logger LOG = LoggerFactory.getLogger(StageClock.class);
 
@@ -20,6 +20,16 @@ public final class StageClock {
     public StageClock(SparkSession spark, String runId) {
         this.spark = spark;
         this.runId = runId;
+    }
+
+    /** Runs {@code stage} on {@code input} as its own timed phase. */
+    public <I, O> O run(FitStage<I, O> stage, I input) {
+        start(stage.name(), stage.describe(input));
+        try {
+            return stage.run(input);
+        } finally {
+            stop();
+        }
     }
 
     public void start(String phase, String description) {
@@ -40,8 +50,9 @@ public final class StageClock {
         }
     }
 
+    /** Seconds per stage, in the order the stages ran. */
     public Map<String, Double> seconds() {
-        return Map.copyOf(seconds);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
     }
 
     public double total() {

@@ -1,11 +1,11 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.MetricRows;
 import io.tracer.lakehouse.MetricTable;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import io.tracer.lakehouse.TableRows;
 import org.apache.spark.sql.SparkSession;
 
 import java.sql.Timestamp;
@@ -52,9 +52,10 @@ public final class RunRecorder {
 
     private void write(String status, Timestamp finishedAt, Long tracesVersion, Long read, Long valid,
                        Long quarantined, String policyUri, String message) {
-        Row row = RowFactory.create(runId, parentRunId, startedAt, finishedAt, status, command, tracesUri, tracesVersion,
-                read, valid, quarantined, config.seed(), config.render(), CodeVersion.get(), policyUri, message);
+        MetricRows.RunRow row = new MetricRows.RunRow(runId, parentRunId, startedAt, finishedAt, status, command,
+                tracesUri, tracesVersion, read, valid, quarantined, config.seed(), config.render(), CodeVersion.get(),
+                policyUri, message);
         new DeltaWriter(spark, layout).write(MetricTable.RUNS, runId,
-                spark.createDataFrame(List.of(row), MetricTable.RUNS.schema()));
+                TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row)));
     }
 }

@@ -1,15 +1,15 @@
-package io.tracer.pipeline;
+package io.tracer.certify;
 
 import io.tracer.calibrate.Certification;
 import io.tracer.calibrate.FixedSequenceTest;
 import io.tracer.calibrate.StartPoint;
+import io.tracer.pipeline.CandidateCounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Chooses one candidate per target on the selection split and certifies it once on the
@@ -33,7 +33,7 @@ public final class TargetSelector {
     public TargetOutcome select(double target, List<CandidateCounts> all) {
         List<CandidateCounts> serving = all.stream().filter(c -> c.candidate().servesTarget(target)).toList();
         if (serving.isEmpty()) {
-            return new TargetOutcome(target, delta, Optional.empty(), "no candidate pipeline was built", List.of());
+            return new TargetOutcome.NothingDeployed(target, delta, "no candidate pipeline was built", List.of());
         }
         List<StartPoint.Prediction> predictions = new ArrayList<>();
         int best = -1;
@@ -63,21 +63,21 @@ public final class TargetSelector {
                 chosen.candidate().label(), String.format("%.4f", bestCoverage));
         results.sort(Comparator.comparing((CandidateResult r) -> !r.selected()));
         if (bestCoverage <= 0) {
-            return new TargetOutcome(target, delta, Optional.empty(),
+            return new TargetOutcome.NothingDeployed(target, delta,
                     "no family is predicted to certify any coverage at this target on the selection split", results);
         }
         Certification cert = chosen.calibration();
         if (!(cert instanceof Certification.Certified certified)) {
-            return new TargetOutcome(target, delta, Optional.empty(),
+            return new TargetOutcome.NothingDeployed(target, delta,
                     "the selected pipeline " + chosen.candidate().label() + " did not certify on calibration: "
                             + describe(cert), results);
         }
         if (certified.coverage() < minCoverage) {
-            return new TargetOutcome(target, delta, Optional.empty(), String.format(
+            return new TargetOutcome.NothingDeployed(target, delta, String.format(
                     "certified coverage %.4f is below the minimum useful coverage %.4f",
                     certified.coverage(), minCoverage), results);
         }
-        return new TargetOutcome(target, delta, Optional.of(chosen), "certified", results);
+        return new TargetOutcome.Deployed(target, delta, chosen, certified, results);
     }
 
     static String describe(Certification c) {

@@ -1,10 +1,10 @@
-package io.tracer.job;
+package io.tracer.fit;
 
 import io.tracer.Columns;
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
-import io.tracer.pipeline.TargetOutcome;
+import io.tracer.certify.TargetOutcome;
 import io.tracer.policy.PolicyManifest;
 import io.tracer.policy.PolicyStore;
 import io.tracer.testing.SparkTestSession;
@@ -41,6 +41,7 @@ class FitRunTest {
                 "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", "[0.8, 0.9, 0.95]",
+                "tracer.calibrate.deploy-target", "0.9",
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
                 "tracer.gate.candidates", "[top1, logistic]",
@@ -48,7 +49,7 @@ class FitRunTest {
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
         new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7), traces, true);
-        first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", 0.9, true,
+        first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", true,
                 Optional.empty(), "fit"));
     }
 
@@ -109,8 +110,8 @@ class FitRunTest {
         assertEquals(0L, first.policy().orElseThrow().manifest().traces().deltaVersion());
 
         FitResult again = new FitJob(spark, config, layout).run(new FitRequest(
-                TraceSource.of(dir.resolve("traces").toUri().toString()), "run-a", 0.9, false, Optional.empty(), "fit"));
-        new FitPublisher(spark, config, layout).writeTables(again);
+                TraceSource.of(dir.resolve("traces").toUri().toString()), "run-a", false, Optional.empty(), "fit"));
+        new FitTables(spark, layout).write(again);
         assertEquals(frontierRows, spark.read().format("delta").load(layout.frontier())
                 .where(col("run_id").equalTo("run-a")).count());
         // the same seed gives the same split and so the same certified counts

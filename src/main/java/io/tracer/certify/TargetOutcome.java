@@ -1,0 +1,63 @@
+package io.tracer.certify;
+
+import io.tracer.calibrate.Certification;
+import io.tracer.pipeline.Family;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decision at one target: a candidate deployed with its certificate, or nothing deployed
+ * with the reason. Both carry every candidate's row for the frontier table.
+ */
+public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutcome.NothingDeployed {
+
+    double target();
+
+    double delta();
+
+    /** Every candidate that served this target, the selected one first. */
+    List<CandidateResult> candidates();
+
+    /** "certified" when deployed, else why nothing is. */
+    String reason();
+
+    /** The deployed candidate's family, {@link Family#NONE} when nothing is deployed. */
+    default Family method() {
+        return deployed().map(d -> d.candidate().family()).orElse(Family.NONE);
+    }
+
+    /** Certified coverage of the deployed candidate; 0 when nothing is deployed. */
+    default double coverage() {
+        return certified().map(Certification.Certified::coverage).orElse(0.0);
+    }
+
+    default Optional<CandidateResult> deployed() {
+        return this instanceof Deployed d ? Optional.of(d.chosen()) : Optional.empty();
+    }
+
+    default Optional<Certification.Certified> certified() {
+        return this instanceof Deployed d ? Optional.of(d.certificate()) : Optional.empty();
+    }
+
+    /** The selected candidate certified at this target: the policy to publish and route. */
+    record Deployed(double target, double delta, CandidateResult chosen, Certification.Certified certificate,
+                    List<CandidateResult> candidates) implements TargetOutcome {
+        public Deployed {
+            candidates = List.copyOf(candidates);
+        }
+
+        @Override
+        public String reason() {
+            return "certified";
+        }
+    }
+
+    /** Nothing certified (or certified below the useful minimum): every query goes to the teacher. */
+    record NothingDeployed(double target, double delta, String reason, List<CandidateResult> candidates)
+            implements TargetOutcome {
+        public NothingDeployed {
+            candidates = List.copyOf(candidates);
+        }
+    }
+}

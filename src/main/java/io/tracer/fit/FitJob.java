@@ -1,0 +1,47 @@
+package io.tracer.fit;
+
+import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.ood.OodConfig;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code tracer fit}, from a trace table to certified outcomes per target: the stage chain in
+ * data-flow order, each stage taking the previous one's record. Publishing the policy and
+ * writing the metric tables follow in {@link FitRun}.
+ */
+public final class FitJob {
+    private final SparkSession spark;
+    private final TracerConfig config;
+    private final LakehouseLayout layout;
+
+    public FitJob(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this.spark = spark;
+        this.config = config;
+        this.layout = layout;
+    }
+
+    public FitResult run(FitRequest request) {
+        StageClock clock = new StageClock(spark, request.runId());
+        try {
+            LoadStage.Loaded loaded = clock.run(new LoadStage(spark, config.traces(), layout), request);
+            EmbedStage.Embedded embedded = loaded.needsEmbedding()
+                    ? clock.run(new EmbedStage(spark, config.embed(), layout), loaded)
+                    : EmbedStage.Embedded.asRead(loaded);
+            FitData data = clock.run(new SplitStage(config), embedded);
+            SurrogateFit surrogate = clock.run(new ZooStage(spark, config), data);
+            GateFit gates = clock.run(new GateStage(config), surrogate);
+            OodConfig ood = OodConfig.from(config.raw());
+            OodFit models = ood.enabled() ? clock.run(new OodStage(ood), gates) : OodFit.disabled(gates);
+            ScoredSplits scored = clock.run(new ScoreStage(), models);
+            CountedCandidates counted = clock.run(new PipelineStage(config), scored);
+            if (config.pipeline().families().contains("rsb")) {
+                counted = clock.run(new RsbStage(spark, config), counted);
+            }
+            Frontier frontier = clock.run(new CertifyStage(config.calibrate()), counted);
+            return new FitResult(counted, frontier, clock.seconds());
+        } finally {
+            clock.stop();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.tracer.fit;
+
+import io.tracer.Columns;
+import io.tracer.calibrate.Certification;
+import io.tracer.certify.CandidateResult;
+import io.tracer.certify.TargetOutcome;
+import io.tracer.lakehouse.DeltaWriter;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.MetricRows;
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.TableRows;
+import io.tracer.pipeline.ScoredColumns;
+import io.tracer.zoo.LabelIndex;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/** The fit's metric tables: frontier, candidates and per-label coverage, for every target. */
+public final class FitTables {
+    private final SparkSession spark;
+    private final LakehouseLayout layout;
+
+    public FitTables(SparkSession spark, LakehouseLayout layout) {
+        this.spark = spark;
+        this.layout = layout;
+    }
+
+    public void write(FitResult fit) {
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        String runId = fit.request().runId();
+        writer.write(MetricTable.FRONTIER, runId, TableRows.toDataFrame(spark, MetricTable.FRONTIER, frontier(fit)));
+        writer.write(MetricTable.CANDIDATES, runId,
+                TableRows.toDataFrame(spark, MetricTable.CANDIDATES, candidates(fit)));
+        writer.write(MetricTable.LABEL_COVERAGE, runId,
+                TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)));
+    }
+
+    static List<MetricRows.FrontierRow> frontier(FitResult fit) {
+        List<MetricRows.FrontierRow> rows = new ArrayList<>();
+        for (TargetOutcome o : fit.outcomes()) {
+            for (CandidateResult r : o.candidates()) {
+                Certification cert = r.calibration();
+                Certification.Certified c = cert instanceof Certification.Certified cc ? cc : null;
+                String reason = r.selected() ? (o instanceof TargetOutcome.Deployed ? null : o.reason())
+                        : "not selected: the selection split predicted coverage "
+                        + String.format("%.4f", r.predictedCoverage());
+                rows.add(new MetricRows.FrontierRow(fit.request().runId(), o.target(), o.delta(),
+                        r.candidate().family().id(), r.candidate().surrogate(), r.candidate().gate(),
+                        r.selected(), c != null,
+                        c == null ? null : c.threshold(), c == null ? 0.0 : c.coverage(),
+                        c == null ? null : c.empiricalAgreement(), c == null ? null : c.lowerBound(),
+                        c == null ? pValue(cert) : (Double) c.pValue(),
+                        c == null ? 0L : c.accepted(), c == null ? 0L : c.agreeing(), r.counts().calibration().n(),
+                        r.predictedCoverage(), reason));
+            }
+        }
+        return rows;
+    }
+
+    private static Double pValue(Certification cert) {
+        return cert instanceof Certification.BelowTarget b ? b.pValue() : null;
+    }
+
+    static List<MetricRows.CandidateRow> candidates(FitResult fit) {
+        List<MetricRows.CandidateRow> rows = new ArrayList<>();
+        String runId = fit.request().runId();
+        String winner = fit.zoo().winnerSpec().name();
+        for (io.tracer.zoo.CandidateResult c : fit.zoo().candidates()) {
+            rows.add(new MetricRows.CandidateRow(runId, "surrogate", c.name(), 1, c.metric(), c.foldScores(),
+                    c.mean(), c.std(), c.accuracyMean(), c.macroF1Mean(), null, c.fitSeconds(),
+                    c.name().equals(winner)));
+        }
+        String deployedGate = fit.deployed().deployed().map(d -> d.candidate().gate()).orElse(null);
+        fit.gateAuc().forEach((name, auc) -> rows.add(new MetricRows.CandidateRow(runId, "gate", name, 1, "auc",
+                List.of(), auc, 0.0, null, null, auc, null, name.equals(deployedGate))));
+        return rows;
+    }
+
+    /** Per teacher label on the calibration split: rows, handled, agreeing, at each target. */
+    static List<MetricRows.LabelCoverageRow> labelCoverage(FitResult fit) {
+        LabelIndex labels = fit.data().labels();
+        List<MetricRows.LabelCoverageRow> rows = new ArrayList<>();
+        for (TargetOutcome o : fit.outcomes()) {
+            for (LabelCounts l : labelCounts(o, fit.data().calibration())) {
+                rows.add(new MetricRows.LabelCoverageRow(fit.request().runId(), o.target(), labels.label(l.labelIndex()),
+                        l.rows(), l.handled(), l.rows() == 0 ? 0.0 : (double) l.handled() / l.rows(), l.agreeing(),
+                        l.handled() == 0 ? null : (double) l.agreeing() / l.handled()));
+            }
+        }
+        return rows;
+    }
+
+    /** One teacher label's calibration rows, how many the policy handles, and how many of those agree. */
+    record LabelCounts(int labelIndex, long rows, long handled, long agreeing) {}
+
+    /** Per label at one target; a small aggregate of K rows. */
+    static List<LabelCounts> labelCounts(TargetOutcome o, Dataset<Row> calibration) {
+        List<Row> rows;
+        if (!(o instanceof TargetOutcome.Deployed deployed)) {
+            rows = calibration.groupBy(Columns.LABEL_INDEX).agg(count(lit(1)), lit(0L), lit(0L)).collectAsList();
+        } else {
+            var handled = ScoredColumns.handledAt(deployed.certificate().threshold());
+            rows = deployed.chosen().candidate().calibration().groupBy(Columns.LABEL_INDEX).agg(count(lit(1)),
+                            sum(when(handled, 1L).otherwise(0L)),
+                            sum(when(handled, col(ScoredColumns.AGREE)).otherwise(0.0)).cast("long"))
+                    .collectAsList();
+        }
+        List<LabelCounts> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(new LabelCounts((int) r.getDouble(0), r.getLong(1), r.getLong(2), r.getLong(3)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package io.tracer.fit;
+
+import io.tracer.BadInputException;
+import io.tracer.Columns;
+import io.tracer.Lineage;
+import io.tracer.config.TracerConfig;
+import io.tracer.split.FoldAssigner;
+import io.tracer.split.SplitAssigner;
+import io.tracer.traces.LoadedTraces;
+import io.tracer.zoo.Features;
+import io.tracer.zoo.LabelIndex;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Stage split: every trace to train, selection or calibration (stratified, from a hash of
+ * trace id and seed), the label index, the model features, and CV folds on the train rows.
+ */
+public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitStage.class);
+
+    private final TracerConfig config;
+
+    public SplitStage(TracerConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "split";
+    }
+
+    @Override
+    public String describe(EmbedStage.Embedded input) {
+        return "split " + config.split() + " with seed " + config.seed();
+    }
+
+    @Override
+    public FitData run(EmbedStage.Embedded input) {
+        Dataset<Row> split = new SplitAssigner(config.split(), config.seed()).assign(input.traces());
+        LabelIndex labels = LabelIndex.fromTeacher(split);
+        Dataset<Row> rows = Lineage.persistCut(Features.add(labels.withLabelIndex(split))
+                .select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.LABEL_INDEX, Columns.FEATURES,
+                        Columns.SPLIT));
+        Dataset<Row> train = Lineage.persistCut(new FoldAssigner(config.zoo().folds(), config.seed())
+                .assign(rows.where(col(Columns.SPLIT).equalTo(Columns.TRAIN))));
+        Dataset<Row> selection = rows.where(col(Columns.SPLIT).equalTo(Columns.SELECTION));
+        Dataset<Row> calibration = rows.where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION));
+        Map<String, Long> counts = splitCounts(rows);
+        long nTrain = counts.getOrDefault(Columns.TRAIN, 0L);
+        long nSel = counts.getOrDefault(Columns.SELECTION, 0L);
+        long nCal = counts.getOrDefault(Columns.CALIBRATION, 0L);
+        LOG.info("{} labels; train {} / selection {} / calibration {} rows; encoder {} ({}-d)",
+                labels.size(), nTrain, nSel, nCal, input.encoder().id(), input.encoder().dim());
+        if (nTrain == 0 || nSel == 0 || nCal == 0) {
+            throw new BadInputException("the trace table is too small to split: train " + nTrain
+                    + ", selection " + nSel + ", calibration " + nCal + " rows");
+        }
+        LoadedTraces loaded = input.loaded();
+        return new FitData(input.request(), input.encoder(), labels, train, selection, calibration, nTrain, nSel,
+                nCal, loaded.readCount(), loaded.validCount(), loaded.quarantinedCount(), loaded.deltaVersion());
+    }
+
+    private static Map<String, Long> splitCounts(Dataset<Row> rows) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Row r : rows.groupBy(Columns.SPLIT).count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        return counts;
+    }
+}

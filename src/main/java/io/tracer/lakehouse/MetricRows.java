@@ -1,0 +1,35 @@
+package io.tracer.lakehouse;
+
+import java.sql.Timestamp;
+import java.util.List;
+
+/**
+ * Typed rows of the metric tables written from the driver (small: one per run, target or
+ * candidate). Each record's components are its table's columns in order ({@link TableRows});
+ * docs/tables.md describes them.
+ */
+public final class MetricRows {
+    private MetricRows() {}
+
+    public record RunRow(String runId, String parentRunId, Timestamp startedAt, Timestamp finishedAt, String status,
+                         String command, String tracesUri, Long tracesVersion, Long rowsRead, Long rowsValid,
+                         Long rowsQuarantined, Long seed, String config, String codeVersion, String policyUri,
+                         String message) {}
+
+    public record FrontierRow(String runId, double target, double delta, String family, String surrogate,
+                              String gate, boolean selected, boolean certified, Double threshold,
+                              double coverageCal, Double agreementCal, Double agreementLower, Double pValue,
+                              long accepted, long agreeing, long calibrationRows, double coverageSelection,
+                              String reason) {}
+
+    public record CandidateRow(String runId, String kind, String name, int stage, String metric,
+                               List<Double> foldScores, Double mean, Double std, Double accuracy, Double macroF1,
+                               Double aucSelection, Double fitSeconds, boolean selected) {}
+
+    public record LabelCoverageRow(String runId, double target, String label, long rows, long handled,
+                                   double handledShare, long agreeing, Double agreementOnHandled) {}
+
+    public record HistoryRow(String runId, String versionId, String previousVersionId, Timestamp publishedAt,
+                             String policyUri, boolean madeCurrent, String method, double target, boolean certified,
+                             String reason) {}
+}
