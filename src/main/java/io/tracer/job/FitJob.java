@@ -13,7 +13,6 @@ import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.ood.OodCalibrator;
-import io.tracer.ood.OodConfig;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.CandidateCounter;
 import io.tracer.pipeline.CandidateCounts;
@@ -143,7 +142,7 @@ public final class FitJob {
         // counts them: the families score a flagged row NaN (never accepted), so what is certified
         // is the policy as routed, OOD deferrals included.
         Optional<OodGate> ood = Optional.empty();
-        OodConfig oodConfig = OodConfig.from(config.raw());
+        TracerConfig.Ood oodConfig = config.ood();
         if (oodConfig.enabled()) {
             clock.start("ood", "measure the out-of-distribution gate on train rows");
             ood = Optional.of(OodCalibrator.fit(surrogate.predict(data.train()), data.labels().size(), oodConfig));

@@ -10,13 +10,9 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A whole fit as users run it: the runs-table row, the fit, the policy, the metric tables
@@ -64,12 +60,6 @@ public final class FitRun {
         this.layout = layout;
     }
 
-    /** A sortable, unique run id: UTC time plus a random suffix. */
-    public static String newRunId() {
-        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    }
-
     public Finished run(FitRequest request) {
         return run(request, Steps.NONE);
     }
@@ -88,7 +78,7 @@ public final class FitRun {
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
             publisher.writeTables(fit);
             notes.add(steps.afterFit(fit, publication));
-            if (io.tracer.report.ReportOptions.from(config.raw()).enabled()) {
+            if (config.report().enabled()) {
                 String report = new io.tracer.report.ReportWriter(spark, config, layout)
                         .write(fit, policy.map(LoadedPolicy::uri).orElse(null));
                 LOG.info("report: {}", report);

@@ -60,7 +60,7 @@ public final class ReportWriter {
     public void writeTables(FitResult fit) {
         String runId = fit.request().runId();
         TargetOutcome deployed = fit.deployed();
-        ReportOptions options = ReportOptions.from(config.raw());
+        TracerConfig.Report options = config.report();
         long seed = Seeds.derive(config.seed(), "report");
         // Three tables read the routed rows: compute the join once.
         Dataset<Row> routed = RoutedCalibration.of(fit, deployed).persist(StorageLevel.MEMORY_AND_DISK());
