@@ -1,5 +1,6 @@
 package io.tracer.bench;
 
+import io.tracer.RunId;
 import io.tracer.config.TracerConfig;
 import io.tracer.fit.FitRequest;
 import io.tracer.fit.FitResult;
@@ -50,7 +51,7 @@ public final class Banking77Benchmark {
 
         long fitStart = System.nanoTime();
         FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(trainUri),
-                FitRun.newRunId(), true, Optional.empty(), "bench banking77"));
+                RunId.newId().value(), true, Optional.empty(), "bench banking77"));
         double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
         LOG.info("{}", done.summary());
         FitResult fit = done.fit();

@@ -1,6 +1,7 @@
 package io.tracer.bench;
 
 import io.tracer.Columns;
+import io.tracer.RunId;
 import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.fit.FitRequest;
@@ -93,7 +94,7 @@ public final class RoutingBenchmark {
                     SyntheticSpec.DEFAULT_NOISE, 0.0, config.seed()), fitTraces, true);
             long f0 = System.nanoTime();
             FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(fitTraces),
-                    FitRun.newRunId(), true, Optional.empty(), "bench routing"));
+                    RunId.newId().value(), true, Optional.empty(), "bench routing"));
             fitSeconds = (System.nanoTime() - f0) / 1e9;
             LOG.info("{}", done.summary());
             policy = done.policy().orElseThrow(() -> new TracerException("bench routing: the fit published no policy"));

@@ -3,6 +3,7 @@ package io.tracer.bench;
 import io.tracer.Columns;
 import io.tracer.Seeds;
 import io.tracer.audit.AgreementTest;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.fit.FitJob;
 import io.tracer.fit.FitRequest;
@@ -238,7 +239,6 @@ public final class ValidityBenchmark {
     }
 
     private TracerConfig withSeed(long seed) {
-        return TracerConfig.from(com.typesafe.config.ConfigFactory.parseMap(Map.of("tracer.seed", seed))
-                .withFallback(config.raw()).resolve());
+        return config.with(Map.of(ConfigKeys.SEED, Long.toString(seed)));
     }
 }

@@ -3,18 +3,12 @@ package io.tracer.cli;
 import io.tracer.audit.AuditJob;
 import io.tracer.audit.AuditReport;
 import io.tracer.audit.AuditRequest;
-import io.tracer.config.TracerConfig;
-import io.tracer.fit.FitRun;
-import io.tracer.lakehouse.LakehouseLayout;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tracer audit}: checks a deployed policy against teacher labels on live traffic. Exit
@@ -26,12 +20,9 @@ import java.util.concurrent.Callable;
                 + "handled rows is sent to the teacher too): handled share, agreement on checked handled rows with "
                 + "an exact interval, and an exact test of agreement >= target, overall and per label. Writes the "
                 + "audit table; exits 3 when agreement is significantly below the target.")
-public final class AuditCommand implements Callable<Integer> {
+public final class AuditCommand extends SparkCommand {
     /** Agreement on handled rows is significantly below the policy's target. */
     public static final int EXIT_VIOLATION = 3;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Mixin
     TraceOptions traces = new TraceOptions();
@@ -52,42 +43,31 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--no-ood", description = "Audit routing without the policy's out-of-distribution gate.")
     boolean noOod;
 
-    @Option(names = "--lakehouse", paramLabel = "URI", description = "Lakehouse root (tracer.lakehouse.root).")
-    String lakehouse;
+    @Mixin
+    LakehouseOption lakehouse = new LakehouseOption();
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: UTC time + random suffix).")
-    String runId;
+    @Mixin
+    RunIdOption runId = new RunIdOption();
 
     @Override
-    public Integer call() {
-        TracerConfig config = config();
-        SparkSession spark = SparkSessions.create("tracer audit", config);
-        try {
-            AuditReport report = run(spark, config);
-            System.out.print(report.render());
-            return exitCode(report);
-        } finally {
-            spark.stop();
-        }
+    Map<String, String> configFlags() {
+        return lakehouse.overrides();
+    }
+
+    @Override
+    int run(JobContext job) {
+        AuditReport report = audit(job);
+        System.out.print(report.render());
+        return exitCode(report);
     }
 
     static int exitCode(AuditReport report) {
         return report.violated() ? EXIT_VIOLATION : TracerCli.EXIT_OK;
     }
 
-    TracerConfig config() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        if (lakehouse != null) {
-            flags.put("tracer.lakehouse.root", lakehouse);
-        }
-        return common.load(flags);
-    }
-
-    /** Audits on a session the caller owns. */
-    AuditReport run(SparkSession spark, TracerConfig config) {
-        LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-        return new AuditJob(spark, config, layout).run(new AuditRequest(policy, traces.source(), shadowShare,
-                alpha == null ? OptionalDouble.empty() : OptionalDouble.of(alpha), !noOod,
-                runId != null ? runId : FitRun.newRunId()));
+    AuditReport audit(JobContext job) {
+        return new AuditJob(job.spark(), job.config(), job.layout()).run(new AuditRequest(policy, traces.source(),
+                shadowShare, alpha == null ? OptionalDouble.empty() : OptionalDouble.of(alpha), !noOod,
+                runId.orNew().value()));
     }
 }

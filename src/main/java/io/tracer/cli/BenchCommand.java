@@ -7,7 +7,6 @@ import io.tracer.bench.Banking77Data;
 import io.tracer.bench.RoutingBenchmark;
 import io.tracer.bench.ValidityBenchmark;
 import io.tracer.config.TracerConfig;
-import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.SyntheticSpec;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
@@ -56,9 +54,7 @@ public final class BenchCommand implements Runnable {
 
     @Command(name = "banking77", mixinStandardHelpOptions = true,
             description = "B1: Banking77 coverage at certified agreement, on train.csv (traces) and test.csv (future traffic).")
-    static final class Banking77 implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+    static final class Banking77 extends SparkCommand {
         @Mixin
         FitOptions fit;
 
@@ -66,25 +62,21 @@ public final class BenchCommand implements Runnable {
         String data = "../shared/data/banking77";
 
         @Override
-        public Integer call() {
-            TracerConfig config = common.load(fit.overrides());
-            SparkSession spark = SparkSessions.create("tracer bench banking77", config);
-            try {
-                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-                print(new Banking77Benchmark(spark, config, layout).run(qualify(spark, data)));
-                return TracerCli.EXIT_OK;
-            } finally {
-                spark.stop();
-            }
+        Map<String, String> configFlags() {
+            return fit.overrides();
+        }
+
+        @Override
+        int run(JobContext job) {
+            print(new Banking77Benchmark(job.spark(), job.config(), job.layout()).run(qualify(job.spark(), data)));
+            return TracerCli.EXIT_OK;
         }
     }
 
     @Command(name = "validity", mixinStandardHelpOptions = true,
             description = "B2: re-split Banking77 train+test many times (or draw fresh synthetic histories with --synthetic), "
                     + "fit each, and count per target the runs whose agreement on handled future traffic falls below the target.")
-    static final class Validity implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+    static final class Validity extends SparkCommand {
         @Mixin
         FitOptions fit;
 
@@ -108,24 +100,23 @@ public final class BenchCommand implements Runnable {
         double noise = 0.02;
 
         @Override
-        public Integer call() {
-            TracerConfig config = common.load(fit.overrides());
-            SparkSession spark = SparkSessions.create("tracer bench validity", config);
-            try {
-                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-                ValidityBenchmark bench = new ValidityBenchmark(spark, config, layout);
-                if (synthetic) {
-                    SyntheticSpec population = SyntheticSpec.of(historyRows, SyntheticSpec.DEFAULT_DIM,
-                            SyntheticSpec.DEFAULT_LABELS, noise, SyntheticSpec.DEFAULT_OOD_SHARE, config.seed());
-                    print(bench.runSynthetic(population, historyRows, futureRows, resplits));
-                    return TracerCli.EXIT_OK;
-                }
-                Banking77Data b77 = Banking77Data.prepare(spark, config, layout, qualify(spark, data));
-                print(bench.run(b77.trainUri(), b77.testUri(), resplits));
+        Map<String, String> configFlags() {
+            return fit.overrides();
+        }
+
+        @Override
+        int run(JobContext job) {
+            TracerConfig config = job.config();
+            ValidityBenchmark bench = new ValidityBenchmark(job.spark(), config, job.layout());
+            if (synthetic) {
+                SyntheticSpec population = SyntheticSpec.of(historyRows, SyntheticSpec.DEFAULT_DIM,
+                        SyntheticSpec.DEFAULT_LABELS, noise, SyntheticSpec.DEFAULT_OOD_SHARE, config.seed());
+                print(bench.runSynthetic(population, historyRows, futureRows, resplits));
                 return TracerCli.EXIT_OK;
-            } finally {
-                spark.stop();
             }
+            Banking77Data b77 = Banking77Data.prepare(job.spark(), config, job.layout(), qualify(job.spark(), data));
+            print(bench.run(b77.trainUri(), b77.testUri(), resplits));
+            return TracerCli.EXIT_OK;
         }
     }
 
@@ -133,9 +124,7 @@ public final class BenchCommand implements Runnable {
             description = "B4: batch routing throughput on Spark (rows/s over --rows synthetic rows read from a Delta "
                     + "table, routed and written to the noop sink) and the Spark-free router's per-query latency "
                     + "(p50/p99 in one thread), on a policy fitted here on synthetic traces or given with --policy.")
-    static final class Routing implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+    static final class Routing extends SparkCommand {
         @Mixin
         FitOptions fit;
 
@@ -169,18 +158,17 @@ public final class BenchCommand implements Runnable {
         int warmup = 5000;
 
         @Override
-        public Integer call() {
-            TracerConfig config = common.load(fit.overrides());
-            SparkSession spark = SparkSessions.create("tracer bench routing", config);
-            try {
-                LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-                print(new RoutingBenchmark(spark, config, layout).run(new RoutingBenchmark.Request(
-                        java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), rows, fitRows, dim, labels,
-                        oodShare, !noOod, queries, warmup)));
-                return TracerCli.EXIT_OK;
-            } finally {
-                spark.stop();
-            }
+        Map<String, String> configFlags() {
+            return fit.overrides();
+        }
+
+        @Override
+        int run(JobContext job) {
+            SparkSession spark = job.spark();
+            print(new RoutingBenchmark(spark, job.config(), job.layout()).run(new RoutingBenchmark.Request(
+                    java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), rows, fitRows, dim, labels,
+                    oodShare, !noOod, queries, warmup)));
+            return TracerCli.EXIT_OK;
         }
     }
 }

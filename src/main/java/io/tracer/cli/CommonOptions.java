@@ -1,5 +1,6 @@
 package io.tracer.cli;
 
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
 import picocli.CommandLine.Option;
@@ -14,7 +15,8 @@ public final class CommonOptions {
     String confFile;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Override one config key, e.g. -Dtracer.split.train=0.7 (the tracer. prefix is optional).")
+            description = "Override one config key, e.g. -D" + ConfigKeys.SPLIT_TRAIN + "=0.7 (the "
+                    + ConfigKeys.PREFIX + ". prefix is optional).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** Loads the config; {@code flagOverrides} are the command's own flags, which win over everything. */

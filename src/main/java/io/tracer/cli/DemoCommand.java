@@ -7,24 +7,21 @@ import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
 import io.tracer.traces.TraceSource;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate synthetic traces, fit them and print the summary: the whole job with no "
                 + "arguments, on Spark local mode and Delta under the lakehouse root.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends SparkCommand {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-    @Mixin
-    CommonOptions common;
     @Mixin
     FitOptions fit;
 
@@ -38,24 +35,22 @@ public final class DemoCommand implements Callable<Integer> {
     double noise = 0.02;
 
     @Override
-    public Integer call() {
-        TracerConfig config = common.load(fit.overrides());
-        LOG.info("effective configuration:\n{}", config.render());
-        SparkSession spark = SparkSessions.create("tracer demo", config);
-        try {
-            LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-            String tracesUri = layout.root() + "/demo/traces";
-            SyntheticSpec spec = SyntheticSpec.of(rows, SyntheticSpec.DEFAULT_DIM, SyntheticSpec.DEFAULT_LABELS, noise,
-                    SyntheticSpec.DEFAULT_OOD_SHARE, config.seed());
-            long written = new SyntheticTraceGenerator(spark).write(spec, tracesUri, true);
-            LOG.info("generated {} synthetic traces at {}", written, tracesUri);
-            String runId = fit.runId != null ? fit.runId : FitRun.newRunId();
-            FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(tracesUri),
-                    runId, !fit.noPublish, Optional.empty(), "demo"));
-            System.out.println(done.summary());
-            return TracerCli.EXIT_OK;
-        } finally {
-            spark.stop();
-        }
+    Map<String, String> configFlags() {
+        return fit.overrides();
+    }
+
+    @Override
+    int run(JobContext job) {
+        TracerConfig config = job.config();
+        LakehouseLayout layout = job.layout();
+        String tracesUri = layout.root() + "/demo/traces";
+        SyntheticSpec spec = SyntheticSpec.of(rows, SyntheticSpec.DEFAULT_DIM, SyntheticSpec.DEFAULT_LABELS, noise,
+                SyntheticSpec.DEFAULT_OOD_SHARE, config.seed());
+        long written = new SyntheticTraceGenerator(job.spark()).write(spec, tracesUri, true);
+        LOG.info("generated {} synthetic traces at {}", written, tracesUri);
+        FitRun.Finished done = new FitRun(job.spark(), config, layout).run(new FitRequest(TraceSource.of(tracesUri),
+                fit.runId.orNew().value(), !fit.noPublish, Optional.empty(), "demo"));
+        System.out.println(done.summary());
+        return TracerCli.EXIT_OK;
     }
 }

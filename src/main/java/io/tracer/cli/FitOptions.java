@@ -1,33 +1,36 @@
 package io.tracer.cli;
 
+import io.tracer.config.ConfigKeys;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Options shared by the commands that fit (fit, demo, update): each maps to a config key. */
+/**
+ * Options shared by the commands that fit (fit, demo, update, the benchmarks): each maps to a
+ * config key, plus the lakehouse root, the run id and --no-publish.
+ */
 public final class FitOptions {
     @Option(names = "--target", paramLabel = "T",
-            description = "Agreement target of the published policy, e.g. 0.95 (tracer.calibrate.deploy-target).")
+            description = "Agreement target of the published policy, e.g. 0.95 (" + ConfigKeys.CALIBRATE_DEPLOY_TARGET + ").")
     Double target;
 
     @Option(names = "--delta", paramLabel = "D",
-            description = "Allowed failure probability of the guarantee (tracer.calibrate.delta).")
+            description = "Allowed failure probability of the guarantee (" + ConfigKeys.CALIBRATE_DELTA + ").")
     Double delta;
 
-    @Option(names = "--zoo", paramLabel = "SET", description = "Surrogate zoo: light or full (tracer.zoo.set).")
+    @Option(names = "--zoo", paramLabel = "SET", description = "Surrogate zoo: light or full (" + ConfigKeys.ZOO_SET + ").")
     String zoo;
 
-    @Option(names = "--lakehouse", paramLabel = "URI",
-            description = "Lakehouse root for tables and policies (tracer.lakehouse.root).")
-    String lakehouse;
+    @Mixin
+    LakehouseOption lakehouse = new LakehouseOption();
 
-    @Option(names = "--seed", description = "Root seed (tracer.seed).")
+    @Option(names = "--seed", description = "Root seed (" + ConfigKeys.SEED + ").")
     Long seed;
 
-    @Option(names = "--run-id", paramLabel = "ID",
-            description = "Run id (default: UTC time + random suffix). Re-running an id replaces its table rows.")
-    String runId;
+    @Mixin
+    RunIdOption runId = new RunIdOption();
 
     @Option(names = "--no-publish", description = "Compute and write tables, but publish no policy.")
     boolean noPublish;
@@ -35,19 +38,17 @@ public final class FitOptions {
     Map<String, String> overrides() {
         Map<String, String> m = new LinkedHashMap<>();
         if (target != null) {
-            m.put("tracer.calibrate.deploy-target", target.toString());
+            m.put(ConfigKeys.CALIBRATE_DEPLOY_TARGET, target.toString());
         }
         if (delta != null) {
-            m.put("tracer.calibrate.delta", delta.toString());
+            m.put(ConfigKeys.CALIBRATE_DELTA, delta.toString());
         }
         if (zoo != null) {
-            m.put("tracer.zoo.set", zoo);
+            m.put(ConfigKeys.ZOO_SET, zoo);
         }
-        if (lakehouse != null) {
-            m.put("tracer.lakehouse.root", lakehouse);
-        }
+        m.putAll(lakehouse.overrides());
         if (seed != null) {
-            m.put("tracer.seed", seed.toString());
+            m.put(ConfigKeys.SEED, seed.toString());
         }
         return m;
     }

@@ -1,5 +1,6 @@
 package io.tracer.cli;
 
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
@@ -7,23 +8,17 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code tracer generate}: writes a synthetic trace table (Delta) with a known structure. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Writes synthetic traces to a Delta table: gaussian label clusters that partly overlap, "
                 + "uneven label sizes, teacher noise and optional out-of-distribution rows. "
                 + "The rows depend only on the seed, never on the partitioning.")
-public final class GenerateCommand implements Callable<Integer> {
+public final class GenerateCommand extends SparkCommand {
     private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = "--output", required = true, paramLabel = "URI",
             description = "Delta table to write (any Hadoop URI).")
@@ -57,7 +52,7 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Label-size skew: weights 1/rank^zipf, 0 for equal sizes (default: ${DEFAULT-VALUE}).")
     double zipf;
 
-    @Option(names = "--seed", description = "Root seed (default: tracer.seed from the config).")
+    @Option(names = "--seed", description = "Root seed (default: " + ConfigKeys.SEED + " from the config).")
     Long seed;
 
     @Option(names = "--partitions", description = "Spark partitions to generate in (default: from the size).")
@@ -66,26 +61,22 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing table at --output.")
     boolean overwrite;
 
+    /** --seed, the highest-precedence override of the root seed. */
     @Override
-    public Integer call() {
-        TracerConfig config = config();
-        SyntheticSpec spec = spec(config);
-        SparkSession spark = SparkSessions.create("tracer generate", config);
-        try {
-            run(spark, spec);
-            return TracerCli.EXIT_OK;
-        } finally {
-            spark.stop();
-        }
+    Map<String, String> configFlags() {
+        return seed == null ? Map.of() : Map.of(ConfigKeys.SEED, Long.toString(seed));
     }
 
-    /** The config with --seed applied as the highest-precedence override of tracer.seed. */
-    TracerConfig config() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        if (seed != null) {
-            flags.put("tracer.seed", Long.toString(seed));
-        }
-        return common.load(flags);
+    /** Bad generator flags are bad input before any session starts. */
+    @Override
+    void check(TracerConfig config) {
+        spec(config);
+    }
+
+    @Override
+    int run(JobContext job) {
+        generate(job.spark(), spec(job.config()));
+        return TracerCli.EXIT_OK;
     }
 
     SyntheticSpec spec(TracerConfig config) {
@@ -93,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Generates and writes on a session the caller owns; returns the row count of the written table. */
-    long run(SparkSession spark, SyntheticSpec spec) {
+    long generate(SparkSession spark, SyntheticSpec spec) {
         long start = System.nanoTime();
         spark.sparkContext().setJobGroup("generate", "tracer generate: synthetic traces to " + output, false);
         SyntheticTraceGenerator generator = new SyntheticTraceGenerator(spark);

@@ -1,16 +1,12 @@
 package io.tracer.cli;
 
-import io.tracer.config.TracerConfig;
-import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.RunId;
 import io.tracer.report.ReportWriter;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tracer report --run-id ID}: renders a fit's HTML report again from its rows in the
@@ -20,35 +16,27 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Renders the HTML report of a fit run from its metric tables to <lakehouse>/reports/<run id>.html "
                 + "and prints its URI.")
-public final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand extends SparkCommand {
+    @Option(names = "--run-id", required = true, paramLabel = "ID", converter = RunIdOption.Converter.class,
+            description = "The fit run to report on.")
+    RunId runId;
+
     @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Option(names = "--run-id", required = true, paramLabel = "ID", description = "The fit run to report on.")
-    String runId;
-
-    @Option(names = "--lakehouse", paramLabel = "URI", description = "Lakehouse root (tracer.lakehouse.root).")
-    String lakehouse;
+    LakehouseOption lakehouse;
 
     @Override
-    public Integer call() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        if (lakehouse != null) {
-            flags.put("tracer.lakehouse.root", lakehouse);
-        }
-        TracerConfig config = common.load(flags);
-        SparkSession spark = SparkSessions.create("tracer report", config);
-        try {
-            System.out.println(render(spark, config));
-            return TracerCli.EXIT_OK;
-        } finally {
-            spark.stop();
-        }
+    Map<String, String> configFlags() {
+        return lakehouse.overrides();
     }
 
-    /** Renders on a session the caller owns; returns the page's URI. */
-    String render(SparkSession spark, TracerConfig config) {
-        LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
-        return new ReportWriter(spark, config, layout).render(runId);
+    @Override
+    int run(JobContext job) {
+        System.out.println(render(job));
+        return TracerCli.EXIT_OK;
+    }
+
+    /** Renders the page; returns its URI. */
+    String render(JobContext job) {
+        return new ReportWriter(job.spark(), job.config(), job.layout()).render(runId.value());
     }
 }

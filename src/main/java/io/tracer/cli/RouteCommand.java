@@ -1,21 +1,15 @@
 package io.tracer.cli;
 
-import io.tracer.config.TracerConfig;
-import io.tracer.fit.FitRun;
-import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.route.RouteJob;
 import io.tracer.route.RouteRequest;
 import io.tracer.route.RouteResult;
 import io.tracer.traces.TraceSource;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code tracer route}: applies a published policy to a table of inputs. */
 @Command(name = "route", mixinStandardHelpOptions = true,
@@ -24,10 +18,7 @@ import java.util.concurrent.Callable;
                 + "a deferral (gate_score, out_of_distribution, unseen_feature_width, no_policy), written to a "
                 + "Delta table. Inputs without an embedding column are embedded with the built-in encoder; "
                 + "vectors from another encoder than the policy's are refused (exit 2).")
-public final class RouteCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+public final class RouteCommand extends SparkCommand {
     @Option(names = "--policy", required = true, paramLabel = "URI",
             description = "Policy root (its CURRENT version is used, e.g. <lakehouse>/policies) or a policy version directory.")
     String policy;
@@ -57,42 +48,30 @@ public final class RouteCommand implements Callable<Integer> {
                     + "tracer audit (default: ${DEFAULT-VALUE}).")
     double shadowShare;
 
-    @Option(names = "--lakehouse", paramLabel = "URI",
-            description = "Lakehouse root: quarantine table and embedding cache (tracer.lakehouse.root).")
-    String lakehouse;
+    @Mixin
+    LakehouseOption lakehouse;
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "Run id written on every output row (default: UTC time + random suffix).")
-    String runId;
+    @Mixin
+    RunIdOption runId;
 
     @Override
-    public Integer call() {
-        TracerConfig config = config();
-        SparkSession spark = SparkSessions.create("tracer route", config);
-        try {
-            RouteResult r = run(spark, config);
-            System.out.printf("routed %d rows with policy %s: %d handled (%.2f%%), deferred %s; %.0f rows/s -> %s%n",
-                    r.rows(), r.policyVersion(), r.handled(), 100 * r.coverage(), r.deferredByReason(),
-                    r.rowsPerSecond(), r.output());
-            return TracerCli.EXIT_OK;
-        } finally {
-            spark.stop();
-        }
+    Map<String, String> configFlags() {
+        return lakehouse.overrides();
     }
 
-    TracerConfig config() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        if (lakehouse != null) {
-            flags.put("tracer.lakehouse.root", lakehouse);
-        }
-        return common.load(flags);
+    @Override
+    int run(JobContext job) {
+        RouteResult r = route(job);
+        System.out.printf("routed %d rows with policy %s: %d handled (%.2f%%), deferred %s; %.0f rows/s -> %s%n",
+                r.rows(), r.policyVersion(), r.handled(), 100 * r.coverage(), r.deferredByReason(),
+                r.rowsPerSecond(), r.output());
+        return TracerCli.EXIT_OK;
     }
 
-    /** Routes on a session the caller owns. */
-    RouteResult run(SparkSession spark, TracerConfig config) {
-        LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
+    RouteResult route(JobContext job) {
         TraceSource source = new TraceSource(input, Optional.ofNullable(format), Optional.ofNullable(inputCol),
                 Optional.empty());
-        return new RouteJob(spark, config, layout).run(new RouteRequest(policy, source, output, overwrite, !noOod,
-                shadowShare, runId != null ? runId : FitRun.newRunId()));
+        return new RouteJob(job.spark(), job.config(), job.layout()).run(new RouteRequest(policy, source, output,
+                overwrite, !noOod, shadowShare, runId.orNew().value()));
     }
 }

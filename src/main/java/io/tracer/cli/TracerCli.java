@@ -21,13 +21,35 @@ public final class TracerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final JobShell shell;
+
+    /** The command line of a real run: each command builds its own session. */
+    public TracerCli() {
+        this(JobShell.standalone());
+    }
+
+    /** Runs every Spark command in {@code shell} (tests pass one on their shared session). */
+    public TracerCli(JobShell shell) {
+        this.shell = shell;
+    }
+
+    /** The shell every Spark command of this command line runs in. */
+    public JobShell shell() {
+        return shell;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (tracer --help lists them)");
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TracerCli());
+        return commandLine(JobShell.standalone());
+    }
+
+    /** The command line with its exit-code mapping, running Spark commands in {@code shell}. */
+    public static CommandLine commandLine(JobShell shell) {
+        CommandLine cl = new CommandLine(new TracerCli(shell));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInputException) {
                 cmd.getErr().println("tracer: " + ex.getMessage());

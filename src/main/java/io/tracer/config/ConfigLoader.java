@@ -28,9 +28,8 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static Config defaults() {
-        Config d = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS_RESOURCE,
+        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS_RESOURCE,
                 ConfigParseOptions.defaults().setAllowMissing(false));
-        return d;
     }
 
     /**
@@ -42,6 +41,12 @@ public final class ConfigLoader {
         if (confUri != null && !confUri.isBlank()) {
             config = readFile(confUri).withFallback(config);
         }
+        return resolve(config, overrides);
+    }
+
+    /** {@code base} with the -D style {@code overrides} on top, resolved and read (also {@link TracerConfig#with}). */
+    static TracerConfig resolve(Config base, Map<String, String> overrides) {
+        Config config = base;
         if (overrides != null && !overrides.isEmpty()) {
             config = parseOverrides(overrides).withFallback(config);
         }
@@ -56,7 +61,8 @@ public final class ConfigLoader {
     static Config parseOverrides(Map<String, String> overrides) {
         Config result = ConfigFactory.empty();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String key = e.getKey().startsWith("tracer.") ? e.getKey() : "tracer." + e.getKey();
+            String prefix = ConfigKeys.PREFIX + ".";
+            String key = e.getKey().startsWith(prefix) ? e.getKey() : prefix + e.getKey();
             try {
                 result = ConfigFactory.parseString(key + " = " + quoteIfNeeded(e.getValue())).withFallback(result);
             } catch (ConfigException ex) {

@@ -6,10 +6,18 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.tracer.BadInputException;
 
 import java.util.List;
+import java.util.Map;
+
+import static io.tracer.config.ConfigKeys.*;
 
 /**
- * The whole job configuration as immutable records, validated at construction. Keys and
- * defaults live in conf/default.conf; {@link ConfigLoader} applies the precedence.
+ * The whole job configuration as immutable records, validated at construction: one record per
+ * block of conf/default.conf, one field per key. Keys are spelled in {@link ConfigKeys}, defaults
+ * live only in conf/default.conf, {@link ConfigLoader} applies the precedence, and
+ * {@link #from(Config)} is the one place that reads them. A validation error names its key.
+ *
+ * @param source the resolved HOCON the records were read from; opaque outside this package:
+ *               {@link #render()} prints it, {@link #with(Map)} derives a configuration from it
  */
 public record TracerConfig(
         long seed,
@@ -18,69 +26,85 @@ public record TracerConfig(
         Split split,
         Zoo zoo,
         Gate gate,
+        Ood ood,
         Calibrate calibrate,
         Pipeline pipeline,
         Lakehouse lakehouse,
         Report report,
         SparkSettings spark,
-        Config raw) {
+        Source source) {
 
     public record Traces(String format, String inputCol, String teacherCol,
                          List<String> inputAliases, List<String> teacherAliases, List<String> idAliases,
                          List<String> timestampAliases, List<String> groundTruthAliases,
                          List<String> embeddingAliases, double maxBadShare, String duplicates) {
         public Traces {
-            require(maxBadShare >= 0 && maxBadShare <= 1, "tracer.traces.max-bad-share", "must be in [0, 1]");
-            require(List.of("keep-latest", "fail").contains(duplicates), "tracer.traces.duplicates",
+            require(maxBadShare >= 0 && maxBadShare <= 1, TRACES_MAX_BAD_SHARE, "must be in [0, 1]");
+            require(List.of("keep-latest", "fail").contains(duplicates), TRACES_DUPLICATES,
                     "must be keep-latest or fail, was " + duplicates);
             require(List.of("auto", "jsonl", "csv", "parquet", "delta", "table").contains(format),
-                    "tracer.traces.format", "must be auto, jsonl, csv, parquet, delta or table, was " + format);
+                    TRACES_FORMAT, "must be auto, jsonl, csv, parquet, delta or table, was " + format);
         }
     }
 
     public record Embed(String encoder, int batchSize, boolean cache, int logEvery) {
         public Embed {
-            require(batchSize > 0, "tracer.embed.batch-size", "must be positive");
-            require(logEvery > 0, "tracer.embed.log-every", "must be positive");
+            require(batchSize > 0, EMBED_BATCH_SIZE, "must be positive");
+            require(logEvery > 0, EMBED_LOG_EVERY, "must be positive");
         }
     }
 
     public record Split(double train, double selection, double calibration, int minStratifiedRows) {
         public Split {
-            require(train > 0 && selection > 0 && calibration > 0, "tracer.split",
+            require(train > 0 && selection > 0 && calibration > 0, SPLIT,
                     "train, selection and calibration shares must all be positive");
-            require(Math.abs(train + selection + calibration - 1.0) < 1e-9, "tracer.split",
+            require(Math.abs(train + selection + calibration - 1.0) < 1e-9, SPLIT,
                     "shares must sum to 1, they sum to " + (train + selection + calibration));
-            require(minStratifiedRows >= 3, "tracer.split.min-stratified-rows", "must be at least 3");
+            require(minStratifiedRows >= 3, SPLIT_MIN_STRATIFIED_ROWS, "must be at least 3");
         }
     }
 
     public record Zoo(String set, List<String> skip, List<String> add, int folds, String metric, int parallelism) {
         public Zoo {
-            require(List.of("light", "full").contains(set), "tracer.zoo.set", "must be light or full, was " + set);
-            require(folds >= 2, "tracer.zoo.folds", "must be at least 2");
-            require(List.of("macro-f1", "accuracy").contains(metric), "tracer.zoo.metric",
+            require(List.of("light", "full").contains(set), ZOO_SET, "must be light or full, was " + set);
+            require(folds >= 2, ZOO_FOLDS, "must be at least 2");
+            require(List.of("macro-f1", "accuracy").contains(metric), ZOO_METRIC,
                     "must be macro-f1 or accuracy, was " + metric);
-            require(parallelism >= 1, "tracer.zoo.parallelism", "must be at least 1");
+            require(parallelism >= 1, ZOO_PARALLELISM, "must be at least 1");
         }
     }
 
     public record Gate(List<String> candidates) {
         public Gate {
-            require(!candidates.isEmpty(), "tracer.gate.candidates", "must name at least one gate");
+            require(!candidates.isEmpty(), GATE_CANDIDATES, "must name at least one gate");
+        }
+    }
+
+    /**
+     * The out-of-distribution gate ({@value ConfigKeys#OOD}).
+     *
+     * @param enabled      measure the gate at fit time (and so apply it in certification and routing)
+     * @param quantile     a row is out of distribution when its distance exceeds this quantile of
+     *                     the train rows' distances (per predicted label)
+     * @param minLabelRows labels predicted on fewer train rows than this use the global quantile
+     */
+    public record Ood(boolean enabled, double quantile, int minLabelRows) {
+        public Ood {
+            require(quantile > 0 && quantile <= 1, OOD_QUANTILE, "must be in (0, 1], was " + quantile);
+            require(minLabelRows >= 1, OOD_MIN_LABEL_ROWS, "must be >= 1, was " + minLabelRows);
         }
     }
 
     public record Calibrate(List<Double> targets, double delta, int gridSize, double minCoverage, double deployTarget) {
         public Calibrate {
-            require(!targets.isEmpty(), "tracer.calibrate.targets", "must name at least one target");
+            require(!targets.isEmpty(), CALIBRATE_TARGETS, "must name at least one target");
             for (double t : targets) {
-                require(t > 0 && t < 1, "tracer.calibrate.targets", "each target must be in (0, 1), got " + t);
+                require(t > 0 && t < 1, CALIBRATE_TARGETS, "each target must be in (0, 1), got " + t);
             }
-            require(delta > 0 && delta < 1, "tracer.calibrate.delta", "must be in (0, 1)");
-            require(gridSize >= 2, "tracer.calibrate.grid-size", "must be at least 2");
-            require(minCoverage >= 0 && minCoverage <= 1, "tracer.calibrate.min-coverage", "must be in [0, 1]");
-            require(deployTarget > 0 && deployTarget < 1, "tracer.calibrate.deploy-target", "must be in (0, 1)");
+            require(delta > 0 && delta < 1, CALIBRATE_DELTA, "must be in (0, 1)");
+            require(gridSize >= 2, CALIBRATE_GRID_SIZE, "must be at least 2");
+            require(minCoverage >= 0 && minCoverage <= 1, CALIBRATE_MIN_COVERAGE, "must be in [0, 1]");
+            require(deployTarget > 0 && deployTarget < 1, CALIBRATE_DEPLOY_TARGET, "must be in (0, 1)");
         }
 
         /** The frontier's targets, ascending: the configured list plus the deploy target. */
@@ -94,7 +118,7 @@ public record TracerConfig(
     public record Pipeline(List<String> families) {
         public Pipeline {
             for (String f : families) {
-                require(List.of("global", "l2d", "rsb").contains(f), "tracer.pipeline.families",
+                require(List.of("global", "l2d", "rsb").contains(f), PIPELINE_FAMILIES,
                         "unknown family " + f + " (global, l2d, rsb)");
             }
         }
@@ -102,51 +126,120 @@ public record TracerConfig(
 
     public record Lakehouse(String root, String database) {
         public Lakehouse {
-            require(!root.isBlank(), "tracer.lakehouse.root", "must not be blank");
+            require(!root.isBlank(), LAKEHOUSE_ROOT, "must not be blank");
         }
     }
 
-    public record Report(long dailyVolume, double pricePerCall, int worstLabels) {}
+    /**
+     * The fit summary's cost projection and the qualitative report ({@value ConfigKeys#REPORT}).
+     *
+     * @param dailyVolume      calls per day, for the cost projection
+     * @param pricePerCall     teacher price per call, for the cost projection
+     * @param worstLabels      labels listed as the worst in the summary
+     * @param enabled          write the report (tables and HTML page) after each fit
+     * @param examplesPerLabel handled and, separately, deferred examples kept per teacher label
+     * @param boundarySample   handled and, separately, deferred rows per label sampled for boundary pairs
+     * @param boundaryPairs    closest pairs kept per label
+     */
+    public record Report(long dailyVolume, double pricePerCall, int worstLabels, boolean enabled,
+                         int examplesPerLabel, int boundarySample, int boundaryPairs) {
+        /** An upper bound keeps the per-label cross join (boundary-sample squared rows) small. */
+        static final int MAX_SAMPLE = 1000;
+
+        public Report {
+            requireSample(REPORT_EXAMPLES_PER_LABEL, examplesPerLabel);
+            requireSample(REPORT_BOUNDARY_SAMPLE, boundarySample);
+            requireSample(REPORT_BOUNDARY_PAIRS, boundaryPairs);
+        }
+
+        private static void requireSample(String key, int value) {
+            require(value >= 1 && value <= MAX_SAMPLE, key, "must be in 1.." + MAX_SAMPLE + ", was " + value);
+        }
+    }
 
     public record SparkSettings(String defaultMaster, int shufflePartitions) {}
 
-    /** Reads and validates the {@code tracer} block of a resolved config. */
+    /**
+     * The HOCON a configuration was read from. Only this package looks inside: callers use
+     * {@link TracerConfig#render()} and {@link TracerConfig#with(Map)}.
+     */
+    public static final class Source {
+        private final Config config;
+
+        Source(Config config) {
+            this.config = config;
+        }
+
+        Config config() {
+            return config;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Source s && s.config.equals(config);
+        }
+
+        @Override
+        public int hashCode() {
+            return config.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Source[" + config.origin().description() + "]";
+        }
+    }
+
+    /** Reads and validates every key of the {@code tracer} block of a resolved config. */
     public static TracerConfig from(Config root) {
         try {
-            Config c = root.getConfig("tracer");
             return new TracerConfig(
-                    c.getLong("seed"),
-                    new Traces(c.getString("traces.format"), c.getString("traces.input-col"),
-                            c.getString("traces.teacher-col"), c.getStringList("traces.input-aliases"),
-                            c.getStringList("traces.teacher-aliases"), c.getStringList("traces.id-aliases"),
-                            c.getStringList("traces.timestamp-aliases"),
-                            c.getStringList("traces.ground-truth-aliases"),
-                            c.getStringList("traces.embedding-aliases"),
-                            c.getDouble("traces.max-bad-share"), c.getString("traces.duplicates")),
-                    new Embed(c.getString("embed.encoder"), c.getInt("embed.batch-size"),
-                            c.getBoolean("embed.cache"), c.getInt("embed.log-every")),
-                    new Split(c.getDouble("split.train"), c.getDouble("split.selection"),
-                            c.getDouble("split.calibration"), c.getInt("split.min-stratified-rows")),
-                    new Zoo(c.getString("zoo.set"), c.getStringList("zoo.skip"), c.getStringList("zoo.add"),
-                            c.getInt("zoo.folds"), c.getString("zoo.metric"), c.getInt("zoo.parallelism")),
-                    new Gate(c.getStringList("gate.candidates")),
-                    new Calibrate(c.getDoubleList("calibrate.targets"), c.getDouble("calibrate.delta"),
-                            c.getInt("calibrate.grid-size"), c.getDouble("calibrate.min-coverage"),
-                            c.getDouble("calibrate.deploy-target")),
-                    new Pipeline(c.getStringList("pipeline.families")),
-                    new Lakehouse(c.getString("lakehouse.root"), c.getString("lakehouse.database")),
-                    new Report(c.getLong("report.daily-volume"), c.getDouble("report.price-per-call"),
-                            c.getInt("report.worst-labels")),
-                    new SparkSettings(c.getString("spark.default-master"), c.getInt("spark.shuffle-partitions")),
-                    root);
+                    root.getLong(SEED),
+                    new Traces(root.getString(TRACES_FORMAT), root.getString(TRACES_INPUT_COL),
+                            root.getString(TRACES_TEACHER_COL), root.getStringList(TRACES_INPUT_ALIASES),
+                            root.getStringList(TRACES_TEACHER_ALIASES), root.getStringList(TRACES_ID_ALIASES),
+                            root.getStringList(TRACES_TIMESTAMP_ALIASES),
+                            root.getStringList(TRACES_GROUND_TRUTH_ALIASES),
+                            root.getStringList(TRACES_EMBEDDING_ALIASES),
+                            root.getDouble(TRACES_MAX_BAD_SHARE), root.getString(TRACES_DUPLICATES)),
+                    new Embed(root.getString(EMBED_ENCODER), root.getInt(EMBED_BATCH_SIZE),
+                            root.getBoolean(EMBED_CACHE), root.getInt(EMBED_LOG_EVERY)),
+                    new Split(root.getDouble(SPLIT_TRAIN), root.getDouble(SPLIT_SELECTION),
+                            root.getDouble(SPLIT_CALIBRATION), root.getInt(SPLIT_MIN_STRATIFIED_ROWS)),
+                    new Zoo(root.getString(ZOO_SET), root.getStringList(ZOO_SKIP), root.getStringList(ZOO_ADD),
+                            root.getInt(ZOO_FOLDS), root.getString(ZOO_METRIC), root.getInt(ZOO_PARALLELISM)),
+                    new Gate(root.getStringList(GATE_CANDIDATES)),
+                    new Ood(root.getBoolean(OOD_ENABLED), root.getDouble(OOD_QUANTILE),
+                            root.getInt(OOD_MIN_LABEL_ROWS)),
+                    new Calibrate(root.getDoubleList(CALIBRATE_TARGETS), root.getDouble(CALIBRATE_DELTA),
+                            root.getInt(CALIBRATE_GRID_SIZE), root.getDouble(CALIBRATE_MIN_COVERAGE),
+                            root.getDouble(CALIBRATE_DEPLOY_TARGET)),
+                    new Pipeline(root.getStringList(PIPELINE_FAMILIES)),
+                    new Lakehouse(root.getString(LAKEHOUSE_ROOT), root.getString(LAKEHOUSE_DATABASE)),
+                    new Report(root.getLong(REPORT_DAILY_VOLUME), root.getDouble(REPORT_PRICE_PER_CALL),
+                            root.getInt(REPORT_WORST_LABELS), root.getBoolean(REPORT_ENABLED),
+                            root.getInt(REPORT_EXAMPLES_PER_LABEL), root.getInt(REPORT_BOUNDARY_SAMPLE),
+                            root.getInt(REPORT_BOUNDARY_PAIRS)),
+                    new SparkSettings(root.getString(SPARK_DEFAULT_MASTER), root.getInt(SPARK_SHUFFLE_PARTITIONS)),
+                    new Source(root));
         } catch (ConfigException e) {
             throw new BadInputException("configuration: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * This configuration with some keys set otherwise, read and validated again. Keys and values
+     * are taken as {@code -D} overrides are ({@link ConfigLoader#load}): the {@code tracer.}
+     * prefix may be left out, values are parsed as HOCON, e.g.
+     * {@code config.with(Map.of(ConfigKeys.SEED, "7"))}.
+     */
+    public TracerConfig with(Map<String, String> overrides) {
+        return ConfigLoader.resolve(source.config(), overrides);
+    }
+
     /** The effective {@code tracer} block as HOCON, for the log at job start. */
     public String render() {
-        return raw.getConfig("tracer").root().render(ConfigRenderOptions.defaults()
+        return source.config().getConfig(PREFIX).root().render(ConfigRenderOptions.defaults()
                 .setOriginComments(false).setComments(false).setJson(false));
     }
 

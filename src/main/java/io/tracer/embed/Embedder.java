@@ -3,6 +3,7 @@ package io.tracer.embed;
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,7 +53,7 @@ public final class Embedder {
     /** @param cacheUri the cache Delta table; ignored when {@code tracer.embed.cache} is false */
     public Embedder(SparkSession spark, TracerConfig.Embed config, Optional<String> cacheUri) {
         if (!MiniLmEncoder.ID.equals(config.encoder())) {
-            throw new BadInputException("configuration tracer.embed.encoder: unknown encoder " + config.encoder()
+            throw new BadInputException("configuration " + ConfigKeys.EMBED_ENCODER + ": unknown encoder " + config.encoder()
                     + " (supported: " + MiniLmEncoder.ID + ")");
         }
         this.spark = spark;

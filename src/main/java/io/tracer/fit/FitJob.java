@@ -2,7 +2,6 @@ package io.tracer.fit;
 
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
-import io.tracer.ood.OodConfig;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -31,8 +30,8 @@ public final class FitJob {
             FitData data = clock.run(new SplitStage(config), embedded);
             SurrogateFit surrogate = clock.run(new ZooStage(spark, config), data);
             GateFit gates = clock.run(new GateStage(config), surrogate);
-            OodConfig ood = OodConfig.from(config.raw());
-            OodFit models = ood.enabled() ? clock.run(new OodStage(ood), gates) : OodFit.disabled(gates);
+            OodFit models = config.ood().enabled() ? clock.run(new OodStage(config.ood()), gates)
+                    : OodFit.disabled(gates);
             ScoredSplits scored = clock.run(new ScoreStage(), models);
             CountedCandidates counted = clock.run(new PipelineStage(config), scored);
             if (config.pipeline().families().contains("rsb")) {

@@ -5,19 +5,14 @@ import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.certify.TargetOutcome;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.report.FitSummary;
-import io.tracer.report.ReportOptions;
 import io.tracer.report.ReportWriter;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A whole fit as users run it: the runs-table row, the fit, the policy, the metric tables
@@ -65,12 +60,6 @@ public final class FitRun {
         this.layout = layout;
     }
 
-    /** A sortable, unique run id: UTC time plus a random suffix. */
-    public static String newRunId() {
-        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    }
-
     public Finished run(FitRequest request) {
         return run(request, Steps.NONE);
     }
@@ -88,8 +77,9 @@ public final class FitRun {
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
             new FitTables(spark, layout).write(fit);
             notes.add(steps.afterFit(fit, publication));
-            if (ReportOptions.from(config.raw()).enabled()) {
-                String report = new ReportWriter(spark, config, layout).write(fit.reportInput(), policy.map(LoadedPolicy::uri).orElse(null));
+            if (config.report().enabled()) {
+                String report = new ReportWriter(spark, config, layout)
+                        .write(fit.reportInput(), policy.map(LoadedPolicy::uri).orElse(null));
                 LOG.info("report: {}", report);
             }
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -1,7 +1,7 @@
 package io.tracer.fit;
 
 import io.tracer.ood.OodCalibrator;
-import io.tracer.ood.OodConfig;
+import io.tracer.config.TracerConfig;
 
 import java.util.Optional;
 
@@ -12,9 +12,9 @@ import java.util.Optional;
  * included.
  */
 public final class OodStage implements FitStage<GateFit, OodFit> {
-    private final OodConfig config;
+    private final TracerConfig.Ood config;
 
-    public OodStage(OodConfig config) {
+    public OodStage(TracerConfig.Ood config) {
         this.config = config;
     }
 

@@ -3,6 +3,7 @@ package io.tracer.lakehouse;
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.TracerException;
+import io.tracer.config.ConfigKeys;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -160,7 +161,7 @@ public final class DeltaWriter {
             if (!problems.isEmpty()) {
                 throw new BadInputException("metric table " + table.tableName() + " at " + uri
                         + " has a different schema than this tracer writes: " + problems
-                        + ". Point tracer.lakehouse.root elsewhere or migrate the table.");
+                        + ". Point " + ConfigKeys.LAKEHOUSE_ROOT + " elsewhere or migrate the table.");
             }
         } else {
             // DDL rather than a DataFrame write, so NOT NULL and the column comments are kept;

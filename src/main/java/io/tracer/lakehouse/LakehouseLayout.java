@@ -2,6 +2,7 @@ package io.tracer.lakehouse;
 
 import io.tracer.BadInputException;
 import io.tracer.TracerException;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,12 +29,12 @@ public record LakehouseLayout(String root, String database) {
 
     public LakehouseLayout {
         if (root == null || root.isBlank()) {
-            throw new BadInputException("configuration tracer.lakehouse.root: must not be blank");
+            throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_ROOT + ": must not be blank");
         }
         root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
         database = database == null ? "" : database.trim();
         if (!database.isEmpty() && !IDENTIFIER.matcher(database).matches()) {
-            throw new BadInputException("configuration tracer.lakehouse.database: '" + database
+            throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_DATABASE + ": '" + database
                     + "' is not a database name (letters, digits, _; optionally catalog.schema)");
         }
     }
@@ -41,10 +42,22 @@ public record LakehouseLayout(String root, String database) {
     /**
      * The layout for the configured root, qualified against its file system so that relative
      * roots ({@code file:./tracer-lakehouse}, {@code ./lake}) become absolute URIs that Spark and
-     * the policy store agree on.
+     * the policy store agree on. A relative local root is resolved against the process's working
+     * directory.
      */
     public static LakehouseLayout of(TracerConfig.Lakehouse config, Configuration hadoopConf) {
-        return new LakehouseLayout(qualify(config.root(), hadoopConf), config.database());
+        return of(config, hadoopConf, java.nio.file.Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The same, resolving a relative local root ({@code file:./x}, or {@code ./x} when the default
+     * file system is the local one) against {@code workingDir} instead of the process's working
+     * directory. Roots on other file systems are qualified by their own file system as before.
+     */
+    public static LakehouseLayout of(TracerConfig.Lakehouse config, Configuration hadoopConf,
+                                     java.nio.file.Path workingDir) {
+        return new LakehouseLayout(qualify(config.root(), hadoopConf, workingDir.toAbsolutePath()),
+                config.database());
     }
 
     /** The URI of a metric table. */
@@ -94,6 +107,11 @@ public record LakehouseLayout(String root, String database) {
         return catalogDatabase().map(db -> quote(db) + "." + quote(table.tableName()));
     }
 
+    private static Path local(String relative, Configuration hadoopConf, java.nio.file.Path workingDir)
+            throws IOException {
+        return FileSystem.getLocal(hadoopConf).makeQualified(new Path(new Path(workingDir.toUri()), relative));
+    }
+
     /** Backtick-quotes each part of a (possibly two-part) identifier. */
     static String quote(String identifier) {
         StringBuilder out = new StringBuilder();
@@ -108,22 +126,26 @@ public record LakehouseLayout(String root, String database) {
 
     /**
      * Qualifies a Hadoop URI. Hadoop's Path refuses {@code file:} with a relative path (the
-     * shipped default), so that form is resolved against the working directory first.
+     * shipped default), so that form is resolved against {@code workingDir} first; so is a
+     * scheme-less relative path whose file system is the local one.
      */
-    static String qualify(String uri, Configuration hadoopConf) {
+    static String qualify(String uri, Configuration hadoopConf, java.nio.file.Path workingDir) {
         String u = uri.trim();
         try {
             Path path;
             if (u.startsWith("file:") && !u.startsWith("file:/")) {
-                path = FileSystem.getLocal(hadoopConf).makeQualified(new Path(u.substring("file:".length())));
+                path = local(u.substring("file:".length()), hadoopConf, workingDir);
             } else {
                 Path p = new Path(u);
-                path = p.getFileSystem(hadoopConf).makeQualified(p);
+                FileSystem fs = p.getFileSystem(hadoopConf);
+                boolean relativeLocal = p.toUri().getScheme() == null && !p.isAbsolute()
+                        && "file".equals(fs.getUri().getScheme());
+                path = relativeLocal ? local(u, hadoopConf, workingDir) : fs.makeQualified(p);
             }
             String s = path.toString();
             return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("configuration tracer.lakehouse.root: '" + uri
+            throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_ROOT + ": '" + uri
                     + "' is not a valid Hadoop URI: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new TracerException("cannot open the file system of lakehouse root " + uri + ": " + e, e);

@@ -1,6 +1,7 @@
 package io.tracer.ood;
 
 import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +32,7 @@ public final class OodCalibrator {
      *                       and the first-stage surrogate's {@link Columns#PREDICTION}
      * @param labels         K, the size of the label space
      */
-    public static OodGate fit(Dataset<Row> predictedTrain, int labels, OodConfig config) {
+    public static OodGate fit(Dataset<Row> predictedTrain, int labels, TracerConfig.Ood config) {
         double[][] centroids = new double[labels][];
         int dim = -1;
         for (Row r : predictedTrain.groupBy(col(Columns.LABEL_INDEX))

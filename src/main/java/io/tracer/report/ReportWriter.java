@@ -57,7 +57,7 @@ public final class ReportWriter {
     public void writeTables(ReportInput fit) {
         String runId = fit.runId();
         TargetOutcome deployed = fit.deployed();
-        ReportOptions options = ReportOptions.from(config.raw());
+        TracerConfig.Report options = config.report();
         long seed = Seeds.derive(config.seed(), "report");
         // Three tables read the routed rows: compute the join once.
         Dataset<Row> routed = RoutedCalibration.of(fit).persist(StorageLevel.MEMORY_AND_DISK());

@@ -2,6 +2,7 @@ package io.tracer.traces;
 
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.embed.EncoderInfo;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -13,7 +14,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -33,15 +33,12 @@ import java.util.SplittableRandom;
  * (built-in randn is seeded per partition, so its values change with the partitioning).
  *
  * <p>Columns: trace_id ("syn-&lt;i&gt;"), input, teacher, ground_truth (the true label),
- * embedding (array&lt;float&gt; with field metadata {@value #ENCODER_KEY} and {@value #DIM_KEY}),
+ * embedding (array&lt;float&gt; with the {@link EncoderInfo} field metadata of {@value #ENCODER_ID}),
  * is_ood.
  */
 public final class SyntheticTraceGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(SyntheticTraceGenerator.class);
 
-    /** Embedding field metadata keys, read back by the embed stage. */
-    public static final String ENCODER_KEY = "tracer.encoder";
-    public static final String DIM_KEY = "tracer.dim";
     /** The encoder id synthetic embeddings carry. */
     public static final String ENCODER_ID = "synthetic-gaussian-v1";
     /** True on out-of-distribution rows. */
@@ -136,7 +133,7 @@ public final class SyntheticTraceGenerator {
     }
 
     static Metadata embeddingMetadata(int dim) {
-        return new MetadataBuilder().putString(ENCODER_KEY, ENCODER_ID).putLong(DIM_KEY, dim).build();
+        return new EncoderInfo(ENCODER_ID, dim).metadata();
     }
 
     /** Builds the rows of one partition; each row from its own random stream. */

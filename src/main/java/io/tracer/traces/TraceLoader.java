@@ -3,6 +3,7 @@ package io.tracer.traces;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.TracerException;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EncoderInfo;
 import org.apache.spark.sql.Column;
@@ -152,7 +153,7 @@ public final class TraceLoader {
         long duplicates = byReason.getOrDefault(QuarantineReason.DUPLICATE_TRACE_ID, 0L);
         if (duplicates > 0 && "fail".equals(config.duplicates())) {
             throw new BadInputException(uri + ": " + duplicates + " rows repeat an earlier trace id and "
-                    + "tracer.traces.duplicates = fail; for example " + example(checked, true)
+                    + ConfigKeys.TRACES_DUPLICATES + " = fail; for example " + example(checked, true)
                     + " (all in " + quarantineUri + ")");
         }
         long bad = byReason.values().stream().mapToLong(Long::longValue).sum() - duplicates;
@@ -161,7 +162,7 @@ public final class TraceLoader {
             Map<String, Long> invalid = new TreeMap<>(byReason);
             invalid.remove(QuarantineReason.DUPLICATE_TRACE_ID);
             throw new BadInputException(String.format(
-                    "%s: %d of %d rows (%.2f%%) are invalid, more than tracer.traces.max-bad-share = %.2f%%; "
+                    "%s: %d of %d rows (%.2f%%) are invalid, more than " + ConfigKeys.TRACES_MAX_BAD_SHARE + " = %.2f%%; "
                             + "by reason %s; for example %s; all of them are in the quarantine table %s",
                     uri, bad, read, 100 * share, 100 * config.maxBadShare(), invalid, example(checked, false),
                     quarantineUri));

@@ -1,6 +1,7 @@
 package io.tracer.zoo;
 
 import io.tracer.BadInputException;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.zoo.SurrogateSpec.Kind;
 
@@ -38,7 +39,7 @@ public final class SurrogateZoo {
         List<SurrogateSpec> registry = full(dim, numLabels);
         for (String skip : zoo.skip()) {
             if (registry.stream().noneMatch(s -> matches(skip, s.name()))) {
-                throw new BadInputException("configuration tracer.zoo.skip: unknown candidate " + skip
+                throw new BadInputException("configuration " + ConfigKeys.ZOO_SKIP + ": unknown candidate " + skip
                         + " (known: " + names(registry) + ")");
             }
         }
@@ -52,7 +53,7 @@ public final class SurrogateZoo {
             chosen.putIfAbsent(s.name(), s);
         }
         if (chosen.isEmpty()) {
-            throw new BadInputException("configuration tracer.zoo: skip leaves no candidate");
+            throw new BadInputException("configuration " + ConfigKeys.ZOO + ": skip leaves no candidate");
         }
         return List.copyOf(chosen.values());
     }

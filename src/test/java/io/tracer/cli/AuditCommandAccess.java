@@ -14,7 +14,7 @@ public final class AuditCommandAccess {
     public static Run audit(SparkSession spark, TracerConfig config, String... args) {
         AuditCommand cmd = new AuditCommand();
         new CommandLine(cmd).parseArgs(args);
-        AuditReport report = cmd.run(spark, config);
+        AuditReport report = cmd.audit(JobContext.of(spark, config));
         return new Run(report, AuditCommand.exitCode(report));
     }
 }

@@ -50,10 +50,10 @@ class GenerateCommandTest {
     void writesTheRequestedRowsToDelta(@TempDir Path dir) {
         String uri = dir.resolve("gen").toUri().toString();
         GenerateCommand cmd = parse("--output", uri, "--rows", "777", "--dim", "8", "--partitions", "3");
-        assertEquals(777, cmd.run(SparkTestSession.get(), cmd.spec(cmd.config())));
+        assertEquals(777, cmd.generate(SparkTestSession.get(), cmd.spec(cmd.config())));
         Dataset<Row> back = SparkTestSession.get().read().format("delta").load(uri);
         assertEquals(777, back.count());
         assertEquals(8L, back.schema().apply(Columns.EMBEDDING).metadata().getLong("tracer.dim"));
-        assertThrows(BadInputException.class, () -> cmd.run(SparkTestSession.get(), cmd.spec(cmd.config())));
+        assertThrows(BadInputException.class, () -> cmd.generate(SparkTestSession.get(), cmd.spec(cmd.config())));
     }
 }

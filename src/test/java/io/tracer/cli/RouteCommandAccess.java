@@ -12,6 +12,6 @@ public final class RouteCommandAccess {
     public static RouteResult route(SparkSession spark, TracerConfig config, String... args) {
         RouteCommand cmd = new RouteCommand();
         new CommandLine(cmd).parseArgs(args);
-        return cmd.run(spark, config);
+        return cmd.route(JobContext.of(spark, config));
     }
 }

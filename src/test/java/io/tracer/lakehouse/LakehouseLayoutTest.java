@@ -38,6 +38,20 @@ class LakehouseLayoutTest {
     }
 
     @Test
+    void aRelativeLocalRootResolvesAgainstTheGivenWorkingDirectory(@TempDir Path dir) {
+        String base = dir.toUri().toString().replaceFirst("^file:///", "file:/");
+        base = base.endsWith("/") ? base : base + "/";
+        for (String root : new String[] {"file:./tracer-lakehouse", "file:tracer-lakehouse", "./tracer-lakehouse",
+                "tracer-lakehouse/"}) {
+            LakehouseLayout layout = LakehouseLayout.of(new TracerConfig.Lakehouse(root, ""), conf, dir);
+            assertEquals(base + "tracer-lakehouse", layout.root(), root);
+        }
+        // absolute and non-local roots are not touched by the working directory
+        assertEquals("file:/lake", LakehouseLayout.of(new TracerConfig.Lakehouse("file:/lake/", ""), conf, dir).root());
+        assertEquals("file:/lake", LakehouseLayout.of(new TracerConfig.Lakehouse("/lake", ""), conf, dir).root());
+    }
+
+    @Test
     void aDatabaseNamesQuotedCatalogTables() {
         LakehouseLayout layout = new LakehouseLayout("s3a://bucket/lake/", "main.tracer");
         assertEquals("s3a://bucket/lake/history", layout.history());

@@ -2,6 +2,7 @@ package io.tracer.ood;
 
 import io.tracer.Columns;
 import io.tracer.config.ConfigLoader;
+import io.tracer.config.TracerConfig;
 import io.tracer.pipeline.CandidateCounts;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyStore;
@@ -40,11 +41,13 @@ class OodGateTest {
 
     @Test
     void configDefaultsAndOverrides() {
-        assertEquals(OodConfig.DEFAULTS, OodConfig.from(ConfigLoader.load(null, Map.of()).raw()));
-        OodConfig c = OodConfig.from(ConfigLoader.load(null, Map.of("tracer.ood.enabled", "false",
-                "tracer.ood.quantile", "0.95")).raw());
-        assertEquals(new OodConfig(false, 0.95, 30), c);
-        assertThrows(io.tracer.BadInputException.class, () -> new OodConfig(true, 1.5, 30));
+        assertEquals(new TracerConfig.Ood(true, 0.99, 30), ConfigLoader.load(null, Map.of()).ood());
+        TracerConfig.Ood c = ConfigLoader.load(null, Map.of("tracer.ood.enabled", "false",
+                "tracer.ood.quantile", "0.95")).ood();
+        assertEquals(new TracerConfig.Ood(false, 0.95, 30), c);
+        io.tracer.BadInputException e = assertThrows(io.tracer.BadInputException.class,
+                () -> new TracerConfig.Ood(true, 1.5, 30));
+        assertTrue(e.getMessage().contains("tracer.ood.quantile"), e.getMessage());
     }
 
     @Test

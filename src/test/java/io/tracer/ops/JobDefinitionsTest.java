@@ -182,7 +182,7 @@ class JobDefinitionsTest {
         String profile = parsed.subcommand().matchedOptionValue("--conf", "");
         assertTrue(profile.startsWith("file:"), "a bare path would resolve against the cluster's default FS");
         assertEquals("file:./tracer-lakehouse", ConfigLoader.load(profile, Map.of()).lakehouse().root());
-        assertTrue(parsed.subcommand().<String>matchedOptionValue("--run-id", "").matches("nightly-\\d{8}"));
+        assertTrue(parsed.subcommand().matchedOption("--run-id").stringValues().get(0).matches("nightly-\\d{8}"));
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.tracer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracer.config.TracerConfig;
+import io.tracer.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -28,7 +28,7 @@ class HtmlReportTest {
                 "out_of_distribution"));
         var examples = List.of(new ReportModel.Example(label, "t1", input, "handled", 0.8, label, label));
         return new ReportModel("r1", 0.9, frontier, slices, pairs, examples,
-                new TracerConfig.Report(100000, 0.002, 5), null);
+                ConfigLoader.load(null, java.util.Map.of()).report(), null);
     }
 
     @Test

@@ -175,7 +175,7 @@ class ReportWriterTest {
             assertEquals(euclidean(features.get(h), features.get(d)), distance, 1e-9);
             assertNotNull(p.getAs("deferred_reason"));
         }
-        perLabel.values().forEach(n -> assertTrue(n <= ReportOptions.DEFAULTS.boundaryPairs()));
+        perLabel.values().forEach(n -> assertTrue(n <= config.report().boundaryPairs()));
         // a deferred row appears once per label
         assertEquals(pairs.size(), pairs.stream().map(p -> p.<String>getAs("deferred_trace_id")).distinct().count());
     }
@@ -199,7 +199,7 @@ class ReportWriterTest {
         }
         Map<String, Long> counts = examples.stream().collect(Collectors.groupingBy(
                 r -> r.getAs("label") + "/" + r.getAs("decision"), Collectors.counting()));
-        counts.forEach((k, n) -> assertTrue(n <= ReportOptions.DEFAULTS.examplesPerLabel(), k + ": " + n));
+        counts.forEach((k, n) -> assertTrue(n <= config.report().examplesPerLabel(), k + ": " + n));
         assertTrue(counts.keySet().stream().anyMatch(k -> k.endsWith("/handled")));
         assertTrue(counts.keySet().stream().anyMatch(k -> k.endsWith("/deferred")));
         for (Row r : examples) {

@@ -1,9 +1,9 @@
 package io.tracer.router;
 
 import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
 import io.tracer.gate.GateModel;
 import io.tracer.ood.OodCalibrator;
-import io.tracer.ood.OodConfig;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.GateScores;
 import io.tracer.pipeline.PolicyStage;
@@ -88,7 +88,7 @@ class RouterAgreementTest {
         logistic = RouterFixtures.gate("logistic", lr, gateRows);
         boostedOnXgb = RouterFixtures.gate("boosted", xgb, gateRows);
         // A 0.9 quantile so some held-out rows are flagged too, not only the synthetic ones.
-        ood = OodCalibrator.fit(lr.predict(train), K, new OodConfig(true, 0.9, 30));
+        ood = OodCalibrator.fit(lr.predict(train), K, new TracerConfig.Ood(true, 0.9, 30));
         Dataset<Row> far = test.limit(80)
                 .withColumn(Columns.TRACE_ID, concat(lit("far-"), col(Columns.TRACE_ID)))
                 .withColumn(Columns.EMBEDDING, transform(col(Columns.EMBEDDING),
