@@ -91,8 +91,7 @@ public final class FitRun {
                     d.target(), d.method().id(), d.coverage()));
             publication.ifPresent(p -> message.append("; ").append(p.describe()));
             notes.stream().filter(n -> n != null && !n.isBlank()).forEach(n -> message.append("; ").append(n));
-            recorder.succeeded(fit.data().readRows(), fit.data().validRows(), fit.data().quarantinedRows(),
-                    fit.data().tracesVersion().orElse(null),
+            recorder.succeeded(fit.data().rows(), fit.data().tracesVersion().orElse(null),
                     policy.map(LoadedPolicy::uri).orElse(null), message.toString());
             return new Finished(fit, policy, summary, publication, message.toString());
         } catch (RuntimeException e) {

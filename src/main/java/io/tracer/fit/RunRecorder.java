@@ -38,22 +38,24 @@ public final class RunRecorder {
     }
 
     public void started() {
-        write("running", null, null, null, null, null, null, "started");
+        write("running", null, null, null, null, "started");
     }
 
-    public void succeeded(long read, long valid, long quarantined, Long tracesVersion, String policyUri,
-                          String message) {
-        write("succeeded", Timestamp.from(Instant.now()), tracesVersion, read, valid, quarantined, policyUri, message);
+    public void succeeded(RowAccounting rows, Long tracesVersion, String policyUri, String message) {
+        write("succeeded", Timestamp.from(Instant.now()), tracesVersion, rows, policyUri, message);
     }
 
     public void failed(Throwable error) {
-        write("failed", Timestamp.from(Instant.now()), null, null, null, null, null, String.valueOf(error.getMessage()));
+        write("failed", Timestamp.from(Instant.now()), null, null, null, String.valueOf(error.getMessage()));
     }
 
-    private void write(String status, Timestamp finishedAt, Long tracesVersion, Long read, Long valid,
-                       Long quarantined, String policyUri, String message) {
+    private void write(String status, Timestamp finishedAt, Long tracesVersion, RowAccounting rows,
+                       String policyUri, String message) {
         MetricRows.RunRow row = new MetricRows.RunRow(runId, parentRunId, startedAt, finishedAt, status, command,
-                tracesUri, tracesVersion, read, valid, quarantined, config.seed(), config.render(), CodeVersion.get(),
+                tracesUri, tracesVersion, rows == null ? null : rows.read(), rows == null ? null : rows.valid(),
+                rows == null ? null : rows.invalid(), rows == null ? null : rows.duplicates(),
+                rows == null ? null : rows.train(), rows == null ? null : rows.selection(),
+                rows == null ? null : rows.calibration(), config.seed(), config.render(), CodeVersion.get(),
                 policyUri, message);
         new DeltaWriter(spark, layout).write(MetricTable.RUNS, runId,
                 TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row)));

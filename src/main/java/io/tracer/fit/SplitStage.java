@@ -64,8 +64,10 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
                     + ", selection " + nSel + ", calibration " + nCal + " rows");
         }
         LoadedTraces loaded = input.loaded();
-        return new FitData(input.request(), input.encoder(), labels, train, selection, calibration, nTrain, nSel,
-                nCal, loaded.readCount(), loaded.validCount(), loaded.quarantinedCount(), loaded.deltaVersion());
+        RowAccounting accounting = new RowAccounting(loaded.readCount(), loaded.invalidCount(),
+                loaded.duplicateCount(), nTrain, nSel, nCal);
+        return new FitData(input.request(), input.encoder(), labels, train, selection, calibration, accounting,
+                loaded.deltaVersion());
     }
 
     private static Map<String, Long> splitCounts(Dataset<Row> rows) {

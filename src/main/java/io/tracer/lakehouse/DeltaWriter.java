@@ -157,6 +157,12 @@ public final class DeltaWriter {
         }
         if (DeltaTable.isDeltaTable(spark, uri)) {
             StructType onDisk = DeltaTable.forPath(spark, uri).toDF().schema();
+            List<StructField> added = addedColumns(table.schema(), onDisk,
+                    MetricTables.addedSinceFirstRelease(table.schema()));
+            if (!added.isEmpty()) {
+                addColumns(table, uri, added);
+                onDisk = DeltaTable.forPath(spark, uri).toDF().schema();
+            }
             String problems = schemaProblems(table.schema(), onDisk);
             if (!problems.isEmpty()) {
                 throw new BadInputException("metric table " + table.tableName() + " at " + uri
@@ -172,6 +178,42 @@ public final class DeltaWriter {
         }
         layout.catalogTable(table).ifPresent(name -> register(name, uri));
         ready.add(table);
+    }
+
+    /**
+     * Columns this release writes that the table on disk lacks, when that is the only difference
+     * and every one of them is a column added since the table's first release ({@code addable}):
+     * an older release wrote the table. Empty otherwise, so any other mismatch is reported, never
+     * migrated.
+     */
+    static List<StructField> addedColumns(StructType expected, StructType onDisk, List<String> addable) {
+        Set<String> have = new java.util.HashSet<>(Arrays.asList(onDisk.fieldNames()));
+        List<StructField> added = new ArrayList<>();
+        for (StructField f : expected.fields()) {
+            if (!have.contains(f.name())) {
+                if (!addable.contains(f.name())) {
+                    return List.of();
+                }
+                added.add(f);
+            }
+        }
+        StructType withAdded = onDisk;
+        for (StructField f : added) {
+            withAdded = withAdded.add(f);
+        }
+        return schemaProblems(expected, withAdded).isEmpty() ? added : List.of();
+    }
+
+    /**
+     * Schema evolution: a table written by an older release gets this release's new columns,
+     * appended with their comments (older rows read them as null). Writes match columns by name,
+     * so their position does not matter.
+     */
+    private void addColumns(MetricTable table, String uri, List<StructField> added) {
+        StructType columns = new StructType(added.toArray(new StructField[0]));
+        spark.sql("ALTER TABLE delta.`" + uri.replace("`", "``") + "` ADD COLUMNS (" + columns.toDDL() + ")");
+        LOG.info("metric table {} at {}: added columns {} (written by an older release)", table.tableName(), uri,
+                Arrays.stream(columns.fieldNames()).toList());
     }
 
     private void register(String name, String uri) {

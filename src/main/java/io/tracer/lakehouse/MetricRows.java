@@ -13,7 +13,8 @@ public final class MetricRows {
 
     public record RunRow(String runId, String parentRunId, Timestamp startedAt, Timestamp finishedAt, String status,
                          String command, String tracesUri, Long tracesVersion, Long rowsRead, Long rowsValid,
-                         Long rowsQuarantined, Long seed, String config, String codeVersion, String policyUri,
+                         Long rowsQuarantined, Long rowsDuplicates, Long rowsTrain, Long rowsSelection,
+                         Long rowsCalibration, Long seed, String config, String codeVersion, String policyUri,
                          String message) {}
 
     public record FrontierRow(String runId, double target, double delta, String family, String surrogate,

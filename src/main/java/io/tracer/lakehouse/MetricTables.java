@@ -32,9 +32,13 @@ public final class MetricTables {
             col("command", STRING, "the tracer subcommand (fit, update, ...)"),
             col("traces_uri", STRING, "where the traces were read from"),
             col("traces_version", LONG, "Delta version of the traces read, null when not a Delta table"),
-            col("rows_read", LONG, "trace rows read"),
-            col("rows_valid", LONG, "rows that passed validation"),
-            col("rows_quarantined", LONG, "rows sent to quarantine"),
+            col("rows_read", LONG, "trace rows read: rows_quarantined + rows_duplicates + rows_train + rows_selection + rows_calibration"),
+            col("rows_valid", LONG, "rows that passed validation and duplicate resolution: rows_train + rows_selection + rows_calibration"),
+            col("rows_quarantined", LONG, "rows refused as invalid (in the quarantine table with their reason)"),
+            col("rows_duplicates", LONG, "rows dropped as duplicate trace ids (in the quarantine table as duplicate_trace_id)"),
+            col("rows_train", LONG, "rows in the train split"),
+            col("rows_selection", LONG, "rows in the selection split"),
+            col("rows_calibration", LONG, "rows in the calibration split"),
             col("seed", LONG, "the root seed"),
             col("config", STRING, "the effective configuration (HOCON)"),
             col("code_version", STRING, "tracer version that ran"),
@@ -186,6 +190,18 @@ public final class MetricTables {
             col("target", DOUBLE, "agreement target of the policy"),
             col("certified", BOOL, "true when the policy carries a certified threshold"),
             col("reason", STRING, "why it was not made current or deploys nothing, null otherwise"));
+
+    /**
+     * Columns each table gained after its first release, oldest first. A table on disk whose only
+     * difference from this release's schema is some of these columns was written by an older
+     * release, and gets them added ({@link DeltaWriter}); any other difference is refused.
+     */
+    public static java.util.List<String> addedSinceFirstRelease(StructType table) {
+        if (table == RUNS) {
+            return java.util.List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration");
+        }
+        return java.util.List.of();
+    }
 
     private static StructField key() {
         return new StructField(RUN_ID, STRING, false, org.apache.spark.sql.types.Metadata.empty())

@@ -24,7 +24,18 @@ public record LoadedTraces(Dataset<Row> valid, long readCount, long validCount,
         quarantinedByReason = Map.copyOf(quarantinedByReason);
     }
 
+    /** Every row sent to quarantine, duplicates included: {@code readCount - validCount}. */
     public long quarantinedCount() {
         return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Rows dropped because another row with the same trace id was kept (reason duplicate_trace_id). */
+    public long duplicateCount() {
+        return quarantinedByReason.getOrDefault(QuarantineReason.DUPLICATE_TRACE_ID, 0L);
+    }
+
+    /** Rows refused as invalid: quarantined for any reason but a duplicate trace id. */
+    public long invalidCount() {
+        return quarantinedCount() - duplicateCount();
     }
 }

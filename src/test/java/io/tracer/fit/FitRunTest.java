@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A whole fit on small synthetic traces: outcomes, the published policy, the tables. */
@@ -33,6 +35,9 @@ class FitRunTest {
     static TracerConfig config;
     static LakehouseLayout layout;
     static FitRun.Finished first;
+    static final long TRACES = 4000;
+    static final long DUPLICATES = 7;
+    static final long INVALID = 5;
 
     @BeforeAll
     static void fitOnce() {
@@ -48,7 +53,16 @@ class FitRunTest {
                 "tracer.report.enabled", "false"));
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
-        new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, 8, 0.03, 0.0, 7), traces, true);
+        // The generated traces, a few re-logged traces (same id, so resolved as duplicates) and a few
+        // rows without a teacher label (quarantined), written once: the table is at Delta version 0.
+        Dataset<Row> generated = new SyntheticTraceGenerator(spark)
+                .generate(SyntheticSpec.of(TRACES, 16, 8, 0.03, 0.0, 7)).cache();
+        Dataset<Row> duplicates = generated.orderBy(Columns.TRACE_ID).limit((int) DUPLICATES);
+        Dataset<Row> invalid = generated.orderBy(col(Columns.TRACE_ID).desc()).limit((int) INVALID)
+                .withColumn(Columns.TRACE_ID, concat(col(Columns.TRACE_ID), lit("-no-teacher")))
+                .withColumn(Columns.TEACHER, lit(null).cast("string"));
+        generated.unionByName(duplicates).unionByName(invalid).write().format("delta").save(traces);
+        generated.unpersist();
         first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", true,
                 Optional.empty(), "fit"));
     }
@@ -107,6 +121,17 @@ class FitRunTest {
         assertEquals("succeeded", runs.where(col("run_id").equalTo("run-a")).first().getAs("status"));
         // the traces are a Delta table written once: version 0, in the runs table and the manifest
         assertEquals(0L, (Long) runs.where(col("run_id").equalTo("run-a")).first().getAs("traces_version"));
+        // every row read is accounted for: quarantined, a resolved duplicate, or in one split
+        Row run = runs.where(col("run_id").equalTo("run-a")).first();
+        long read = run.getAs("rows_read");
+        assertEquals(TRACES + DUPLICATES + INVALID, read);
+        assertEquals(INVALID, (long) run.<Long>getAs("rows_quarantined"));
+        assertEquals(DUPLICATES, (long) run.<Long>getAs("rows_duplicates"));
+        assertEquals(read, run.<Long>getAs("rows_quarantined") + run.<Long>getAs("rows_duplicates")
+                + run.<Long>getAs("rows_train") + run.<Long>getAs("rows_selection")
+                + run.<Long>getAs("rows_calibration"));
+        assertEquals(first.fit().data().trainRows(), (long) run.<Long>getAs("rows_train"));
+        assertEquals(first.fit().data().calibration().count(), (long) run.<Long>getAs("rows_calibration"));
         assertEquals(0L, first.policy().orElseThrow().manifest().traces().deltaVersion());
 
         FitResult again = new FitJob(spark, config, layout).run(new FitRequest(

@@ -78,8 +78,8 @@ class DeltaWriterTest {
     void theTableIsCreatedWithItsExplicitSchemaAndComments() {
         LakehouseLayout layout = layout("");
         Timestamp t = Timestamp.valueOf("2025-01-01 10:00:00");
-        Row run = RowFactory.create("r1", null, t, t, "succeeded", "fit", "file:/traces", 3L, 100L, 98L, 2L, 42L,
-                "tracer {}", "0.1.0", null, "ok");
+        Row run = RowFactory.create("r1", null, t, t, "succeeded", "fit", "file:/traces", 3L, 100L, 98L, 2L, 0L,
+                60L, 19L, 19L, 42L, "tracer {}", "0.1.0", null, "ok");
         // Columns in another order than the table's are fine: the writer reorders them.
         List<String> reversed = new java.util.ArrayList<>(List.of(MetricTable.RUNS.schema().fieldNames()));
         java.util.Collections.reverse(reversed);
@@ -160,5 +160,42 @@ class DeltaWriterTest {
                     spark.createDataFrame(List.of(RowFactory.create(values)), table.schema()));
             assertEquals(1, version, table.tableName() + ": version 0 creates, version 1 writes");
         }
+    }
+
+    /**
+     * Schema evolution: a runs table written by an older release (without the row-accounting
+     * columns) gets them on the next write; its old rows read them as null, and a table with
+     * a column this release does not know is still refused.
+     */
+    @Test
+    void aTableFromAnOlderReleaseGainsTheNewColumns() {
+        LakehouseLayout layout = layout("");
+        String uri = layout.uri(MetricTable.RUNS);
+        List<String> added = List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration");
+        StructType older = new StructType(java.util.Arrays.stream(MetricTable.RUNS.schema().fields())
+                .filter(f -> !added.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
+        spark.sql("CREATE TABLE delta.`" + uri + "` (" + older.toDDL() + ") USING delta");
+        spark.createDataFrame(List.of(RowFactory.create(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of((Object) "old-run"),
+                java.util.Collections.nCopies(older.size() - 1, null).stream()).toArray())), older)
+                .write().format("delta").mode("append").save(uri);
+
+        MetricRows.RunRow row = new MetricRows.RunRow("new-run", null, null, null, "succeeded", "fit", "x", null,
+                10L, 8L, 1L, 1L, 5L, 2L, 1L, 42L, "", "dev", null, "ok");
+        new DeltaWriter(spark, layout).write(MetricTable.RUNS, "new-run",
+                TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row)));
+
+        Dataset<Row> runs = spark.read().format("delta").load(uri);
+        assertEquals(MetricTable.RUNS.schema().size(), runs.schema().size());
+        assertEquals(5L, (Long) runs.where(col("run_id").equalTo("new-run")).first().getAs("rows_train"));
+        assertTrue(runs.where(col("run_id").equalTo("old-run")).first().isNullAt(
+                runs.schema().fieldIndex("rows_train")));
+        // the comments came along, as on a table this release created
+        assertEquals("rows in the train split",
+                runs.schema().apply("rows_train").getComment().getOrElse(() -> ""));
+
+        spark.sql("ALTER TABLE delta.`" + uri + "` ADD COLUMNS (from_the_future STRING)");
+        assertThrows(BadInputException.class, () -> new DeltaWriter(spark, layout).write(MetricTable.RUNS, "new-run",
+                TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row))));
     }
 }
