@@ -2,7 +2,7 @@ package io.tracer.bench;
 
 import io.tracer.Columns;
 import io.tracer.Seeds;
-import io.tracer.audit.AgreementTest;
+import io.tracer.audit.AgreementCheck;
 import io.tracer.config.TracerConfig;
 import io.tracer.job.FitJob;
 import io.tracer.job.FitRequest;
@@ -178,11 +178,11 @@ public final class ValidityBenchmark {
 
     /**
      * {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below
-     * target. The audit's exact one-sided test ({@link AgreementTest}), so B2 and `tracer audit`
+     * target. The audit's exact one-sided test ({@link AgreementCheck}), so B2 and `tracer audit`
      * judge a violation the same way.
      */
     static double pBelow(long agreeing, long handled, double target) {
-        return AgreementTest.lowerTail(agreeing, handled, target);
+        return AgreementCheck.lowerTail(agreeing, handled, target);
     }
 
     /** Violations per target over the runs. */

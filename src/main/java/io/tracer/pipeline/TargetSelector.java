@@ -1,7 +1,7 @@
 package io.tracer.pipeline;
 
 import io.tracer.calibrate.Certification;
-import io.tracer.calibrate.FixedSequenceTest;
+import io.tracer.calibrate.FixedSequence;
 import io.tracer.calibrate.StartPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +55,7 @@ public final class TargetSelector {
         for (int i = 0; i < serving.size(); i++) {
             CandidateCounts c = serving.get(i);
             int start = predictions.get(i).start().index();
-            Certification cert = FixedSequenceTest.run(c.calibration(), start, target, delta);
+            Certification cert = FixedSequence.run(c.calibration(), start, target, delta);
             results.add(new CandidateResult(c, target, predictions.get(i), cert, i == best));
         }
         CandidateResult chosen = results.get(best);
