@@ -6,7 +6,7 @@ import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.lakehouse.MetricTable;
-import io.tracer.pipeline.CandidateResult;
+import io.tracer.pipeline.CandidateCertification;
 import io.tracer.pipeline.Family;
 import io.tracer.pipeline.PolicyStage;
 import io.tracer.pipeline.ScoredColumns;
@@ -17,6 +17,7 @@ import io.tracer.policy.PolicyStore;
 import io.tracer.policy.StagedVersion;
 import io.tracer.policy.export.PortableExporter;
 import io.tracer.policy.export.UnsupportedExportException;
+import io.tracer.zoo.CandidateScore;
 import io.tracer.zoo.LabelIndex;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,7 +73,7 @@ public final class FitPublisher {
         List<PolicyManifest.Stage> stages = new ArrayList<>();
         PolicyManifest.Certification certification = null;
         if (outcome.deployed().isPresent()) {
-            CandidateResult chosen = outcome.deployed().get();
+            CandidateCertification chosen = outcome.deployed().get();
             Certification.Certified c = outcome.certified().orElseThrow();
             for (PolicyStage s : chosen.candidate().stages()) {
                 String dir = "stage" + s.number();
@@ -163,7 +164,7 @@ public final class FitPublisher {
     Dataset<Row> frontier(FitResult fit) {
         List<Row> rows = new ArrayList<>();
         for (TargetOutcome o : fit.outcomes()) {
-            for (CandidateResult r : o.candidates()) {
+            for (CandidateCertification r : o.candidates()) {
                 Certification cert = r.calibration();
                 Certification.Certified c = cert instanceof Certification.Certified cc ? cc : null;
                 long n = r.counts().calibration().n();
@@ -190,7 +191,7 @@ public final class FitPublisher {
     Dataset<Row> candidates(FitResult fit) {
         List<Row> rows = new ArrayList<>();
         String winner = fit.zoo().winnerSpec().name();
-        for (io.tracer.zoo.CandidateResult c : fit.zoo().candidates()) {
+        for (CandidateScore c : fit.zoo().candidates()) {
             rows.add(RowFactory.create(fit.request().runId(), "surrogate", c.name(), 1, c.metric(),
                     c.foldScores().toArray(new Double[0]), c.mean(), c.std(), c.accuracyMean(), c.macroF1Mean(), null,
                     c.fitSeconds(), c.name().equals(winner)));

@@ -9,8 +9,8 @@ import java.util.Optional;
  * The decision at one target: the deployed candidate and its certification, or none with the
  * reason (the parity gate), plus every candidate's row for the frontier table.
  */
-public record TargetOutcome(double target, double delta, Optional<CandidateResult> deployed, String reason,
-                            List<CandidateResult> candidates) {
+public record TargetOutcome(double target, double delta, Optional<CandidateCertification> deployed, String reason,
+                            List<CandidateCertification> candidates) {
 
     public Family method() {
         return deployed.map(d -> d.candidate().family()).orElse(Family.NONE);

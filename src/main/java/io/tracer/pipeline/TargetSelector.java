@@ -51,17 +51,17 @@ public final class TargetSelector {
                 bestCoverage = cov;
             }
         }
-        List<CandidateResult> results = new ArrayList<>();
+        List<CandidateCertification> results = new ArrayList<>();
         for (int i = 0; i < serving.size(); i++) {
             CandidateCounts c = serving.get(i);
             int start = predictions.get(i).start().index();
             Certification cert = FixedSequence.run(c.calibration(), start, target, delta);
-            results.add(new CandidateResult(c, target, predictions.get(i), cert, i == best));
+            results.add(new CandidateCertification(c, target, predictions.get(i), cert, i == best));
         }
-        CandidateResult chosen = results.get(best);
+        CandidateCertification chosen = results.get(best);
         LOG.info("target {}: selection split picks {} (predicted coverage {})", target,
                 chosen.candidate().label(), String.format("%.4f", bestCoverage));
-        results.sort(Comparator.comparing((CandidateResult r) -> !r.selected()));
+        results.sort(Comparator.comparing((CandidateCertification r) -> !r.selected()));
         if (bestCoverage <= 0) {
             return new TargetOutcome(target, delta, Optional.empty(),
                     "no family is predicted to certify any coverage at this target on the selection split", results);

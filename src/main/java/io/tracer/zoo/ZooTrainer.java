@@ -162,10 +162,10 @@ public final class ZooTrainer {
             pool.shutdownNow();
         }
 
-        List<CandidateResult> results = new ArrayList<>();
+        List<CandidateScore> results = new ArrayList<>();
         int best = -1;
         for (int s = 0; s < specs.size(); s++) {
-            CandidateResult r = summarise(specs.get(s), scores[s], fitSeconds[s]);
+            CandidateScore r = summarise(specs.get(s), scores[s], fitSeconds[s]);
             results.add(r);
             LOG.info("zoo: {} mean {} {} (std {}), accuracy {}, macro-F1 {}, fit {}s", r.name(), r.metric(),
                     String.format("%.4f", r.mean()), String.format("%.4f", r.std()),
@@ -281,7 +281,7 @@ public final class ZooTrainer {
         return ClassificationScores.of(cells);
     }
 
-    private CandidateResult summarise(SurrogateSpec spec, ClassificationScores[] folds, double[] fitSeconds) {
+    private CandidateScore summarise(SurrogateSpec spec, ClassificationScores[] folds, double[] fitSeconds) {
         List<Double> metric = new ArrayList<>();
         double acc = 0;
         double f1 = 0;
@@ -294,7 +294,7 @@ public final class ZooTrainer {
         }
         double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, metric.size() - 1);
-        return new CandidateResult(spec.name(), spec.kind().name(), config.metric(), metric, mean, Math.sqrt(var),
+        return new CandidateScore(spec.name(), spec.kind().name(), config.metric(), metric, mean, Math.sqrt(var),
                 acc / folds.length, f1 / folds.length, secs);
     }
 

@@ -62,7 +62,7 @@ public final class Banking77ZooBench {
                     train.count(), selection.count(), labels.size(), zooSeconds);
             System.out.println("| candidate | CV accuracy | CV macro-F1 | std (macro-F1) | fit s (3 folds) |");
             System.out.println("|---|---|---|---|---|");
-            for (CandidateResult r : zoo.candidates()) {
+            for (CandidateScore r : zoo.candidates()) {
                 System.out.printf("| %s | %.4f | %.4f | %.4f | %.0f |%n", r.name(), r.accuracyMean(), r.macroF1Mean(),
                         r.std(), r.fitSeconds());
             }

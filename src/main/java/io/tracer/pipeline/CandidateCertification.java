@@ -4,11 +4,11 @@ import io.tracer.calibrate.Certification;
 import io.tracer.calibrate.StartPoint;
 
 /**
- * One candidate at one target: what the selection split predicts (used for the choice) and
- * what calibration says. Only the selected candidate's calibration result is a guarantee;
+ * One pipeline candidate at one target: what the selection split predicts (used for the choice)
+ * and what calibration says. Only the selected candidate's calibration result is a guarantee;
  * the others are computed after the choice and shown for information.
  */
-public record CandidateResult(CandidateCounts counts, double target, StartPoint.Prediction predicted,
+public record CandidateCertification(CandidateCounts counts, double target, StartPoint.Prediction predicted,
                               Certification calibration, boolean selected) {
 
     public PipelineCandidate candidate() {
