@@ -92,12 +92,12 @@ public final class FitPublisher {
                     c.coverage(), c.empiricalAgreement(), c.lowerBound(), c.pValue());
         }
         // The OOD gate travels with a deployed policy: routing must defer what certification did.
-        java.util.Map<String, Object> ood = null;
+        PolicyManifest.Ood ood = null;
         if (outcome.deployed().isPresent() && fit.ood().isPresent()) {
             fit.ood().get().saveCentroids(staged.resolve(io.tracer.ood.OodGate.CENTROIDS_FILE));
             ood = fit.ood().get().manifestEntry();
         } else if (outcome.deployed().isPresent()) {
-            ood = java.util.Map.of("enabled", false);
+            ood = PolicyManifest.Ood.disabled();
         }
         PolicyManifest manifest = new PolicyManifest(PolicyManifest.SCHEMA_VERSION, fit.request().runId(),
                 PolicyManifest.now(), CodeVersion.get(), PolicyManifest.Method.valueOf(outcome.method().name()),
