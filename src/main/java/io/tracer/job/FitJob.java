@@ -82,9 +82,11 @@ public final class FitJob {
         clock.start("load", "read and validate traces from " + request.traces().uri());
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
                 .load(request.traces(), layout.quarantine(), request.runId());
+        clock.rows(loaded.validCount());
         Dataset<Row> traces = loaded.valid();
         if (loaded.encoder().isEmpty()) {
             clock.start("embed", "embed " + loaded.validCount() + " texts with " + config.embed().encoder());
+            clock.rows(loaded.validCount());
             traces = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache())).embed(traces).embedded();
         }
         EncoderInfo encoder = EncoderInfo.of(traces).orElseThrow(
@@ -104,6 +106,7 @@ public final class FitJob {
         long nTrain = counts.getOrDefault(Columns.TRAIN, 0L);
         long nSel = counts.getOrDefault(Columns.SELECTION, 0L);
         long nCal = counts.getOrDefault(Columns.CALIBRATION, 0L);
+        clock.rows(nTrain + nSel + nCal);
         LOG.info("{} labels; train {} / selection {} / calibration {} rows; encoder {} ({}-d)",
                 labels.size(), nTrain, nSel, nCal, encoder.id(), encoder.dim());
         if (nTrain == 0 || nSel == 0 || nCal == 0) {
@@ -126,12 +129,14 @@ public final class FitJob {
     FitResult fit(FitRequest request, FitData data, StageClock clock) {
         long seed = config.seed();
         clock.start("zoo", "cross-validate the surrogate zoo on " + data.trainRows() + " train rows");
+        clock.rows(data.trainRows());
         ZooTrainer zooTrainer = new ZooTrainer(spark, config.zoo(), data.labels(), Seeds.derive(seed, "zoo"));
         ZooResult zoo = zooTrainer.train(data.train());
         SurrogateModel surrogate = zoo.winner();
         LOG.info("surrogate: {}", zoo.winnerSpec().name());
 
         clock.start("gates", "train gates " + config.gate().candidates() + " on out-of-fold predictions");
+        clock.rows(data.trainRows());
         GateTrainer gateTrainer = new GateTrainer();
         Map<String, GateModel> gates = new LinkedHashMap<>();
         for (String name : config.gate().candidates()) {
@@ -146,11 +151,13 @@ public final class FitJob {
         OodConfig oodConfig = OodConfig.from(config.raw());
         if (oodConfig.enabled()) {
             clock.start("ood", "measure the out-of-distribution gate on train rows");
+            clock.rows(data.trainRows());
             ood = Optional.of(OodCalibrator.fit(surrogate.predict(data.train()), data.labels().size(), oodConfig));
         }
         // --- end out-of-distribution gate ---
 
         clock.start("score", "score selection and calibration rows");
+        clock.rows(data.selectionRows() + data.calibrationRows());
         Dataset<Row> selection = Lineage.persistCut(
                 flagOod(GateScores.addAll(surrogate.predictWithAgree(data.selection()), gates), ood));
         Dataset<Row> calibration = Lineage.persistCut(
@@ -164,6 +171,7 @@ public final class FitJob {
         }
 
         clock.start("pipelines", "build and count the " + config.pipeline().families() + " families");
+        clock.rows(data.selectionRows() + data.calibrationRows());
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
         List<CandidateCounts> counted = new ArrayList<>();
         List<String> families = config.pipeline().families();
