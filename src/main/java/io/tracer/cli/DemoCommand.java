@@ -1,6 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
+import io.tracer.log.ConfigLines;
 import io.tracer.job.FitRequest;
 import io.tracer.job.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
@@ -40,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TracerConfig config = common.load(fit.overrides());
-        LOG.info("effective configuration:\n{}", config.render());
+        LOG.info("effective configuration (tracer.*):\n{}", ConfigLines.of(config.render()));
         SparkSession spark = SparkSessions.create("tracer demo", config);
         try {
             LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());

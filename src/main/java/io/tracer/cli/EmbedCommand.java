@@ -1,6 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
+import io.tracer.log.ConfigLines;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
 import io.tracer.traces.LoadedTraces;
@@ -66,7 +67,7 @@ public final class EmbedCommand implements Callable<Integer> {
             flags.put("tracer.traces.format", format);
         }
         TracerConfig config = common.load(flags);
-        LOG.info("effective config:\n{}", config.render());
+        LOG.info("effective configuration (tracer.*):\n{}", ConfigLines.of(config.render()));
         String root = config.lakehouse().root().replaceAll("/+$", "");
         String quarantineUri = quarantine != null ? quarantine : root + "/quarantine";
         String cacheUri = cache != null ? cache : root + "/embedding_cache";

@@ -1,6 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
+import io.tracer.log.ConfigLines;
 import io.tracer.job.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.update.UpdateJob;
@@ -35,7 +36,7 @@ public final class UpdateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TracerConfig config = common.load(fit.overrides());
-        LOG.info("effective configuration:\n{}", config.render());
+        LOG.info("effective configuration (tracer.*):\n{}", ConfigLines.of(config.render()));
         SparkSession spark = SparkSessions.create("tracer update", config);
         try {
             LakehouseLayout layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
