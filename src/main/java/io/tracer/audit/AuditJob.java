@@ -114,12 +114,12 @@ public final class AuditJob {
                 labelsChecked++;
             }
         }
-        AgreementTest overall = AgreementTest.of(agreeing, checked, target, alpha);
+        AgreementCheck overall = AgreementCheck.of(agreeing, checked, target, alpha);
         double perLabelAlpha = alpha / Math.max(1, labelsChecked);
         List<AuditReport.Line> labels = new ArrayList<>();
         groups.stream().filter(g -> !g.isNullAt(0)).sorted((a, b) -> a.getString(0).compareTo(b.getString(0)))
                 .forEach(g -> {
-                    AgreementTest t = AgreementTest.of(g.getLong(4), g.getLong(3), target, alpha, perLabelAlpha);
+                    AgreementCheck t = AgreementCheck.of(g.getLong(4), g.getLong(3), target, alpha, perLabelAlpha);
                     labels.add(new AuditReport.Line(g.getString(0), g.getLong(1), g.getLong(2), t, t.violated()));
                 });
         return new AuditReport(runId, version, target, delta, alpha,
@@ -137,7 +137,7 @@ public final class AuditJob {
     }
 
     private static Row row(AuditReport r, String scope, AuditReport.Line l, Timestamp now) {
-        AgreementTest t = l.test();
+        AgreementCheck t = l.test();
         boolean none = t.checked() == 0;
         return RowFactory.create(r.runId(), r.policyVersion(), r.target(), r.delta(), r.alpha(), scope, l.label(),
                 l.rows(), l.handled(), l.handledShare(), t.checked(), t.agreeing(),

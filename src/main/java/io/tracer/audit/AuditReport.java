@@ -15,7 +15,7 @@ public record AuditReport(String runId, String policyVersion, double target, dou
      * @param label null for the overall line
      * @param violated for a label line, Bonferroni-corrected over labels with checked rows
      */
-    public record Line(String label, long rows, long handled, AgreementTest test, boolean violated) {
+    public record Line(String label, long rows, long handled, AgreementCheck test, boolean violated) {
         public double handledShare() {
             return rows == 0 ? 0 : (double) handled / rows;
         }
@@ -28,7 +28,7 @@ public record AuditReport(String runId, String policyVersion, double target, dou
 
     /** A few lines for people. */
     public String render() {
-        AgreementTest t = overall.test();
+        AgreementCheck t = overall.test();
         StringBuilder out = new StringBuilder();
         out.append(String.format("audit %s of policy %s (target %.3f, alpha %.3f)%n", runId, policyVersion, target, alpha));
         out.append(String.format("  rows %d, handled %d (%.2f%%), checked %d, unchecked handled %d%n",

@@ -167,7 +167,7 @@ public final class RoutingBenchmark {
     }
 
     private static boolean oodPublished(PolicyManifest m) {
-        return m.ood() != null && Boolean.TRUE.equals(m.ood().get("enabled"));
+        return m.ood() != null && m.ood().active();
     }
 
     /** Evaluates every column of every routed row and keeps nothing. */

@@ -2,7 +2,7 @@ package io.tracer.bench;
 
 import io.tracer.Columns;
 import io.tracer.Seeds;
-import io.tracer.audit.AgreementTest;
+import io.tracer.audit.AgreementCheck;
 import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.fit.FitJob;
@@ -137,7 +137,7 @@ public final class ValidityBenchmark {
         out.put("zoo_skip", config.zoo().skip());
         out.put("gates", config.gate().candidates());
         out.put("families", config.pipeline().families());
-        out.put("runs", tally.runs);
+        out.put("runs", tally.runs.stream().map(Resplit::asMap).toList());
         Map<String, Object> ordered = new LinkedHashMap<>();
         ordered.put("benchmark", "validity");
         ordered.putAll(out);
@@ -145,55 +145,97 @@ public final class ValidityBenchmark {
     }
 
     /** One fit on {@code historyUri} with its own root seed, judged per target on {@code traffic}. */
-    private Map<String, Object> fitAndJudge(int r, int resplits, long seed, String historyUri, Dataset<Row> traffic) {
+    private Resplit fitAndJudge(int r, int resplits, long seed, String historyUri, Dataset<Row> traffic) {
         long t0 = System.nanoTime();
         FitResult fit = new FitJob(spark, withSeed(seed), layout).run(new FitRequest(TraceSource.of(historyUri),
                 "validity-" + r, false, Optional.empty(), "bench validity"));
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("resplit", r);
-        run.put("seed", seed);
-        run.put("fit_seconds", fitSeconds);
-        List<Map<String, Object>> perTarget = new ArrayList<>();
+        List<Judgement> perTarget = new ArrayList<>();
         for (double target : config.calibrate().targets()) {
             TargetOutcome o = fit.outcome(target);
             RoutedMetrics m = RoutedMetrics.of(new BatchRouter(RoutingPlan.of(o, fit.data().labels(),
                     fit.data().encoder().dim(), fit.ood())).route(traffic));
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("target", target);
-            t.put("method", o.method().id());
-            t.put("handled_test", m.handled());
-            t.put("agreeing_test", m.agreeing());
-            t.put("coverage_test", m.coverage());
-            t.put("agreement_test", m.handled() == 0 ? null : m.agreement());
-            t.put("violated", m.handled() > 0 && m.agreement() < target);
-            t.put("p_below_target", m.handled() == 0 ? null : pBelow(m.agreeing(), m.handled(), target));
-            perTarget.add(t);
+            perTarget.add(new Judgement(target, o.method().id(), m.handled(), m.agreeing(), m.coverage(),
+                    m.handled() == 0 ? null : m.agreement(), m.handled() > 0 && m.agreement() < target,
+                    m.handled() == 0 ? null : pBelow(m.agreeing(), m.handled(), target)));
         }
-        run.put("targets", perTarget);
-        LOG.info("resplit {}/{}: {}", r + 1, resplits, perTarget);
+        LOG.info("resplit {}/{}: {}", r + 1, resplits, perTarget.stream().map(Judgement::asMap).toList());
         fit.selection().unpersist();
         fit.calibration().unpersist();
-        return run;
+        return new Resplit(r, seed, fitSeconds, perTarget);
     }
 
     /**
      * {@code P(Binom(handled, target) <= agreeing)}: small when the traffic shows agreement below
-     * target. The audit's exact one-sided test ({@link AgreementTest}), so B2 and `tracer audit`
+     * target. The audit's exact one-sided test ({@link AgreementCheck}), so B2 and `tracer audit`
      * judge a violation the same way.
      */
     static double pBelow(long agreeing, long handled, double target) {
-        return AgreementTest.lowerTail(agreeing, handled, target);
+        return AgreementCheck.lowerTail(agreeing, handled, target);
+    }
+
+    /**
+     * One policy judged at one target on the future traffic.
+     *
+     * @param agreementTest null when nothing was handled
+     * @param violated      agreement on the handled rows below the target
+     * @param pBelowTarget  {@link #pBelow} on the handled rows; null when nothing was handled
+     */
+    record Judgement(double target, String method, long handledTest, long agreeingTest, double coverageTest,
+                     Double agreementTest, boolean violated, Double pBelowTarget) {
+        /** The JSON object of the benchmark's output, keys in this order. */
+        Map<String, Object> asMap() {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("target", target);
+            t.put("method", method);
+            t.put("handled_test", handledTest);
+            t.put("agreeing_test", agreeingTest);
+            t.put("coverage_test", coverageTest);
+            t.put("agreement_test", agreementTest);
+            t.put("violated", violated);
+            t.put("p_below_target", pBelowTarget);
+            return t;
+        }
+    }
+
+    /** One re-split: its fit and the fit's policies judged per target, in target order. */
+    record Resplit(int resplit, long seed, double fitSeconds, List<Judgement> targets) {
+        Resplit {
+            targets = List.copyOf(targets);
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("resplit", resplit);
+            run.put("seed", seed);
+            run.put("fit_seconds", fitSeconds);
+            run.put("targets", targets.stream().map(Judgement::asMap).toList());
+            return run;
+        }
+    }
+
+    /** One target's line of the summary: violations over the re-splits. */
+    record TargetTally(double target, long violations, double share, long significantViolations,
+                       double meanCoverageTest) {
+        Map<String, Object> asMap() {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("target", target);
+            row.put("violations", violations);
+            row.put("share", share);
+            row.put("significant_violations", significantViolations);
+            row.put("mean_coverage_test", meanCoverageTest);
+            return row;
+        }
     }
 
     /** Violations per target over the runs. */
-    private static final class Tally {
+    static final class Tally {
         final List<Double> targets;
         final double delta;
         final long[] violations;
         final long[] significant;
         final double[] coverageSum;
-        final List<Map<String, Object>> runs = new ArrayList<>();
+        final List<Resplit> runs = new ArrayList<>();
 
         Tally(List<Double> targets, double delta) {
             this.targets = targets;
@@ -203,37 +245,34 @@ public final class ValidityBenchmark {
             this.coverageSum = new double[targets.size()];
         }
 
-        @SuppressWarnings("unchecked")
-        void add(Map<String, Object> run) {
+        void add(Resplit run) {
             runs.add(run);
-            List<Map<String, Object>> perTarget = (List<Map<String, Object>>) run.get("targets");
-            for (int i = 0; i < perTarget.size(); i++) {
-                Map<String, Object> t = perTarget.get(i);
-                if ((Boolean) t.get("violated")) {
+            for (int i = 0; i < run.targets().size(); i++) {
+                Judgement t = run.targets().get(i);
+                if (t.violated()) {
                     violations[i]++;
                 }
-                Object p = t.get("p_below_target");
-                if (p != null && (Double) p <= delta) {
+                if (t.pBelowTarget() != null && t.pBelowTarget() <= delta) {
                     significant[i]++;
                 }
-                coverageSum[i] += (Double) t.get("coverage_test");
+                coverageSum[i] += t.coverageTest();
             }
         }
 
-        Map<String, Object> summary(int resplits) {
-            List<Map<String, Object>> rows = new ArrayList<>();
+        List<TargetTally> rows(int resplits) {
+            List<TargetTally> rows = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("target", targets.get(i));
-                row.put("violations", violations[i]);
-                row.put("share", resplits == 0 ? 0.0 : (double) violations[i] / resplits);
-                row.put("significant_violations", significant[i]);
-                row.put("mean_coverage_test", resplits == 0 ? 0.0 : coverageSum[i] / resplits);
-                rows.add(row);
+                rows.add(new TargetTally(targets.get(i), violations[i],
+                        resplits == 0 ? 0.0 : (double) violations[i] / resplits, significant[i],
+                        resplits == 0 ? 0.0 : coverageSum[i] / resplits));
             }
+            return rows;
+        }
+
+        Map<String, Object> summary(int resplits) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("resplits", resplits);
-            out.put("rows", rows);
+            out.put("rows", rows(resplits).stream().map(TargetTally::asMap).toList());
             return out;
         }
     }

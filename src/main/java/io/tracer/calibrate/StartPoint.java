@@ -54,7 +54,7 @@ public record StartPoint(int index, double threshold, long scaledAccepted, long 
      */
     public static Prediction predict(ThresholdCounts selection, long calibrationRows, double target, double delta) {
         StartPoint start = choose(selection, calibrationRows, target);
-        Certification predicted = FixedSequenceTest.run(selection.scaledTo(calibrationRows), start.index(),
+        Certification predicted = FixedSequence.run(selection.scaledTo(calibrationRows), start.index(),
                 target, delta);
         return new Prediction(start, predicted);
     }

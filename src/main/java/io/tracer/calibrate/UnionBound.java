@@ -38,7 +38,7 @@ public final class UnionBound {
         double each = perCandidateDelta(delta, calibrations.size());
         List<Certification> out = new ArrayList<>(calibrations.size());
         for (int i = 0; i < starts.length; i++) {
-            out.add(FixedSequenceTest.run(calibrations.get(i), starts[i], target, each));
+            out.add(FixedSequence.run(calibrations.get(i), starts[i], target, each));
         }
         return List.copyOf(out);
     }

@@ -17,7 +17,7 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
     double delta();
 
     /** Every candidate that served this target, the selected one first. */
-    List<CandidateResult> candidates();
+    List<CandidateCertification> candidates();
 
     /** "certified" when deployed, else why nothing is. */
     String reason();
@@ -32,7 +32,7 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
         return certified().map(Certification.Certified::coverage).orElse(0.0);
     }
 
-    default Optional<CandidateResult> deployed() {
+    default Optional<CandidateCertification> deployed() {
         return this instanceof Deployed d ? Optional.of(d.chosen()) : Optional.empty();
     }
 
@@ -41,8 +41,8 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
     }
 
     /** The selected candidate certified at this target: the policy to publish and route. */
-    record Deployed(double target, double delta, CandidateResult chosen, Certification.Certified certificate,
-                    List<CandidateResult> candidates) implements TargetOutcome {
+    record Deployed(double target, double delta, CandidateCertification chosen, Certification.Certified certificate,
+                    List<CandidateCertification> candidates) implements TargetOutcome {
         public Deployed {
             candidates = List.copyOf(candidates);
         }
@@ -54,7 +54,7 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
     }
 
     /** Nothing certified (or certified below the useful minimum): every query goes to the teacher. */
-    record NothingDeployed(double target, double delta, String reason, List<CandidateResult> candidates)
+    record NothingDeployed(double target, double delta, String reason, List<CandidateCertification> candidates)
             implements TargetOutcome {
         public NothingDeployed {
             candidates = List.copyOf(candidates);

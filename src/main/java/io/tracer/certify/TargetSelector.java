@@ -1,7 +1,7 @@
 package io.tracer.certify;
 
 import io.tracer.calibrate.Certification;
-import io.tracer.calibrate.FixedSequenceTest;
+import io.tracer.calibrate.FixedSequence;
 import io.tracer.calibrate.StartPoint;
 import io.tracer.pipeline.CandidateCounts;
 import org.slf4j.Logger;
@@ -51,17 +51,17 @@ public final class TargetSelector {
                 bestCoverage = cov;
             }
         }
-        List<CandidateResult> results = new ArrayList<>();
+        List<CandidateCertification> results = new ArrayList<>();
         for (int i = 0; i < serving.size(); i++) {
             CandidateCounts c = serving.get(i);
             int start = predictions.get(i).start().index();
-            Certification cert = FixedSequenceTest.run(c.calibration(), start, target, delta);
-            results.add(new CandidateResult(c, target, predictions.get(i), cert, i == best));
+            Certification cert = FixedSequence.run(c.calibration(), start, target, delta);
+            results.add(new CandidateCertification(c, target, predictions.get(i), cert, i == best));
         }
-        CandidateResult chosen = results.get(best);
+        CandidateCertification chosen = results.get(best);
         LOG.info("target {}: selection split picks {} (predicted coverage {})", target,
                 chosen.candidate().label(), String.format("%.4f", bestCoverage));
-        results.sort(Comparator.comparing((CandidateResult r) -> !r.selected()));
+        results.sort(Comparator.comparing((CandidateCertification r) -> !r.selected()));
         if (bestCoverage <= 0) {
             return new TargetOutcome.NothingDeployed(target, delta,
                     "no family is predicted to certify any coverage at this target on the selection split", results);

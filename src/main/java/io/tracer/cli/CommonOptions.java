@@ -3,12 +3,13 @@ package io.tracer.cli;
 import io.tracer.config.ConfigKeys;
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
+import io.tracer.log.LogLevels;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Options every job takes: a config file and -D overrides. */
+/** Options every job takes: a config file, -D overrides and --quiet. */
 public final class CommonOptions {
     @Option(names = "--conf", paramLabel = "FILE",
             description = "HOCON config file (any Hadoop URI); overrides the bundled defaults.")
@@ -18,6 +19,15 @@ public final class CommonOptions {
             description = "Override one config key, e.g. -D" + ConfigKeys.SPLIT_TRAIN + "=0.7 (the "
                     + ConfigKeys.PREFIX + ". prefix is optional).")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = {"-q", "--quiet"},
+            description = "Log only warnings and errors; what the command prints on stdout (the summary, "
+                    + "JSON) is unchanged. TRACER_LOG_LEVEL=debug (jobs/tracer) logs more.")
+    void quiet(boolean quiet) {
+        if (quiet) {
+            LogLevels.quiet();
+        }
+    }
 
     /** Loads the config; {@code flagOverrides} are the command's own flags, which win over everything. */
     public TracerConfig load(Map<String, String> flagOverrides) {

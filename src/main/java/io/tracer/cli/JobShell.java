@@ -1,6 +1,7 @@
 package io.tracer.cli;
 
 import io.tracer.config.TracerConfig;
+import io.tracer.log.ConfigLines;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class JobShell {
      * code. Exceptions pass through (TracerCli maps them to exit codes) after the session stops.
      */
     public int run(String appName, TracerConfig config, Body body) {
-        LOG.info("{}: effective configuration:\n{}", appName, config.render());
+        LOG.info("{}: effective configuration (tracer.*):\n{}", appName, ConfigLines.of(config.render()));
         SparkSession spark = session != null ? session : SparkSessions.create(appName, config);
         try {
             return body.run(new JobContext(spark, config, workingDir));

@@ -104,8 +104,16 @@ public final class Embedder {
                     .add(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), false);
             // Explicit repartition: the deduped set comes out of a shuffle that AQE would coalesce
             // to one partition for small inputs, leaving all but one core idle during encoding.
+            // Without a cache every distinct text is encoded, dealt round-robin: the partitions' size
+            // is known and their progress lines carry an estimate. With one, the count is left unknown
+            // rather than paid for with another pass over the cache.
+            long perPartition = cached.isEmpty() ? (distinct + partitions - 1) / partitions : 0;
+            LOG.info("embedding {} with {} in {} partitions (each logs its progress every {} rows)",
+                    cached.isEmpty() ? distinct + " distinct texts" : "the uncached of " + distinct + " distinct texts",
+                    encoder.id(), partitions, config.logEvery());
             Dataset<Row> fresh = missing.select(TEXT_HASH, TEXT).repartition(partitions)
-                    .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery()), Encoders.row(vectorSchema))
+                    .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery(), perPartition),
+                            Encoders.row(vectorSchema))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             long start = System.nanoTime();
             long newly = fresh.count();

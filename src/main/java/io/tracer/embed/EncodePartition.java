@@ -1,5 +1,6 @@
 package io.tracer.embed;
 
+import io.tracer.log.Progress;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -10,12 +11,15 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
  * Runs in the executors: turns (text_hash, text) rows into (text_hash, embedding) rows,
  * {@code batchSize} texts per encoder call, pulling input lazily so a partition never holds
- * more than one batch. Logs progress (rows done, rows/s) every {@code logEvery} rows.
+ * more than one batch. Logs progress (rows done, rows/s) every {@code logEvery} rows, with the
+ * share done and an estimate of the time left when the partition's size is known (the driver
+ * deals the rows round-robin, so each partition gets about {@code expectedRows}).
  */
 final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -23,10 +27,13 @@ final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
     private final int batchSize;
     private final int logEvery;
+    private final long expectedRows;
 
-    EncodePartition(int batchSize, int logEvery) {
+    /** @param expectedRows about how many rows a partition gets; 0 when unknown */
+    EncodePartition(int batchSize, int logEvery, long expectedRows) {
         this.batchSize = batchSize;
         this.logEvery = logEvery;
+        this.expectedRows = expectedRows;
     }
 
     @Override
@@ -82,15 +89,30 @@ final class EncodePartition implements MapPartitionsFunction<Row, Row> {
                 next = 0;
                 done += rows.size();
                 if (done >= nextLog) {
-                    LOG.info("embedding partition {}: {} rows done, {} rows/s", partition, done, rate());
+                    LOG.info("embedding partition {}: {}", partition, progress(done, expectedRows, seconds()));
                     nextLog += logEvery;
                 }
             }
 
             private long rate() {
-                double secs = (System.nanoTime() - start) / 1e9;
+                double secs = seconds();
                 return secs <= 0 ? 0 : Math.round(done / secs);
             }
+
+            private double seconds() {
+                return (System.nanoTime() - start) / 1e9;
+            }
         };
+    }
+
+    /** "2,000 of ~2,501 rows (80%), 223 rows/s, about 2 s left", or "2,000 rows done, 223 rows/s". */
+    static String progress(long done, long expected, double seconds) {
+        long rate = seconds <= 0 ? 0 : Math.round(done / seconds);
+        if (expected <= 0 || done >= expected) {
+            return String.format(Locale.ROOT, "%,d rows done, %,d rows/s", done, rate);
+        }
+        double left = rate == 0 ? 0 : (expected - done) / (double) rate;
+        return String.format(Locale.ROOT, "%,d of ~%,d rows (%d%%), %,d rows/s, about %s left", done, expected,
+                Math.round(100.0 * done / expected), rate, Progress.duration(left));
     }
 }

@@ -46,6 +46,11 @@ public final class EmbedStage implements FitStage<LoadStage.Loaded, EmbedStage.E
     }
 
     @Override
+    public long rows(LoadStage.Loaded loaded, Embedded embedded) {
+        return loaded.traces().validCount();
+    }
+
+    @Override
     public Embedded run(LoadStage.Loaded loaded) {
         Dataset<Row> traces = new Embedder(spark, config, Optional.of(layout.embeddingCache()))
                 .embed(loaded.traces().valid()).embedded();

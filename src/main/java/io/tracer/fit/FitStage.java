@@ -17,4 +17,9 @@ public interface FitStage<I, O> {
     String describe(I input);
 
     O run(I input);
+
+    /** The rows the stage worked on, for its log line; -1 when it does not say. */
+    default long rows(I input, O output) {
+        return -1;
+    }
 }

@@ -2,7 +2,7 @@ package io.tracer.fit;
 
 import io.tracer.Columns;
 import io.tracer.calibrate.Certification;
-import io.tracer.certify.CandidateResult;
+import io.tracer.certify.CandidateCertification;
 import io.tracer.certify.TargetOutcome;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
@@ -47,7 +47,7 @@ public final class FitTables {
     static List<MetricRows.FrontierRow> frontier(FitResult fit) {
         List<MetricRows.FrontierRow> rows = new ArrayList<>();
         for (TargetOutcome o : fit.outcomes()) {
-            for (CandidateResult r : o.candidates()) {
+            for (CandidateCertification r : o.candidates()) {
                 Certification cert = r.calibration();
                 Certification.Certified c = cert instanceof Certification.Certified cc ? cc : null;
                 String reason = r.selected() ? (o instanceof TargetOutcome.Deployed ? null : o.reason())
@@ -74,7 +74,7 @@ public final class FitTables {
         List<MetricRows.CandidateRow> rows = new ArrayList<>();
         String runId = fit.request().runId();
         String winner = fit.zoo().winnerSpec().name();
-        for (io.tracer.zoo.CandidateResult c : fit.zoo().candidates()) {
+        for (io.tracer.zoo.CandidateScore c : fit.zoo().candidates()) {
             rows.add(new MetricRows.CandidateRow(runId, "surrogate", c.name(), 1, c.metric(), c.foldScores(),
                     c.mean(), c.std(), c.accuracyMean(), c.macroF1Mean(), null, c.fitSeconds(),
                     c.name().equals(winner)));

@@ -27,6 +27,11 @@ public final class GateStage implements FitStage<SurrogateFit, GateFit> {
     }
 
     @Override
+    public long rows(SurrogateFit surrogate, GateFit gates) {
+        return surrogate.data().trainRows();
+    }
+
+    @Override
     public GateFit run(SurrogateFit surrogate) {
         GateTrainer trainer = new GateTrainer();
         Map<String, GateModel> gates = new LinkedHashMap<>();

@@ -38,6 +38,11 @@ public final class LoadStage implements FitStage<FitRequest, LoadStage.Loaded> {
     }
 
     @Override
+    public long rows(FitRequest request, Loaded loaded) {
+        return loaded.traces().validCount();
+    }
+
+    @Override
     public Loaded run(FitRequest request) {
         return new Loaded(request, new TraceLoader(spark, config).load(request.traces(), layout.quarantine(),
                 request.runId()));

@@ -29,6 +29,11 @@ public final class OodStage implements FitStage<GateFit, OodFit> {
     }
 
     @Override
+    public long rows(GateFit gates, OodFit ood) {
+        return gates.surrogate().data().trainRows();
+    }
+
+    @Override
     public OodFit run(GateFit gates) {
         SurrogateFit surrogate = gates.surrogate();
         FitData data = surrogate.data();

@@ -34,6 +34,11 @@ public final class PipelineStage implements FitStage<ScoredSplits, CountedCandid
     }
 
     @Override
+    public long rows(ScoredSplits scored, CountedCandidates counted) {
+        return scored.data().selectionRows() + scored.data().calibrationRows();
+    }
+
+    @Override
     public CountedCandidates run(ScoredSplits scored) {
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
         SurrogateModel surrogate = scored.models().gates().surrogate().winner();

@@ -24,7 +24,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,7 +60,7 @@ public final class PolicyPublisher {
         StagedVersion staged = store.stage(fit.request().runId());
         List<PolicyManifest.Stage> stages = new ArrayList<>();
         PolicyManifest.Certification certification = null;
-        Map<String, Object> ood = null;
+        PolicyManifest.Ood ood = null;
         if (outcome instanceof TargetOutcome.Deployed deployed) {
             Certification.Certified c = deployed.certificate();
             for (PolicyStage s : deployed.chosen().candidate().stages()) {
@@ -74,7 +73,7 @@ public final class PolicyPublisher {
                 fit.ood().get().saveCentroids(staged.resolve(OodGate.CENTROIDS_FILE));
                 ood = fit.ood().get().manifestEntry();
             } else {
-                ood = Map.of("enabled", false);
+                ood = PolicyManifest.Ood.disabled();
             }
         }
         PolicyManifest manifest = new PolicyManifest(PolicyManifest.SCHEMA_VERSION, fit.request().runId(),

@@ -37,6 +37,12 @@ public final class ScoreStage implements FitStage<OodFit, ScoredSplits> {
     }
 
     @Override
+    public long rows(OodFit models, ScoredSplits scored) {
+        FitData data = scored.data();
+        return data.selectionRows() + data.calibrationRows();
+    }
+
+    @Override
     public ScoredSplits run(OodFit models) {
         SurrogateFit surrogate = models.gates().surrogate();
         Map<String, GateModel> gates = models.gates().gates();

@@ -43,6 +43,11 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
     }
 
     @Override
+    public long rows(EmbedStage.Embedded input, FitData data) {
+        return data.validRows();
+    }
+
+    @Override
     public FitData run(EmbedStage.Embedded input) {
         Dataset<Row> split = new SplitAssigner(config.split(), config.seed()).assign(input.traces());
         LabelIndex labels = LabelIndex.fromTeacher(split);

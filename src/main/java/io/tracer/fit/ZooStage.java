@@ -36,6 +36,11 @@ public final class ZooStage implements FitStage<FitData, SurrogateFit> {
     }
 
     @Override
+    public long rows(FitData data, SurrogateFit surrogate) {
+        return data.trainRows();
+    }
+
+    @Override
     public SurrogateFit run(FitData data) {
         ZooResult zoo = trainer(spark, config, data).train(data.train());
         LOG.info("surrogate: {}", zoo.winnerSpec().name());

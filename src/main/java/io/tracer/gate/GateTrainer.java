@@ -3,6 +3,7 @@ package io.tracer.gate;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.Seeds;
+import io.tracer.zoo.XgboostConsole;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -102,7 +103,7 @@ public final class GateTrainer {
         } else {
             inputs.add(Columns.FEATURES);
             // Scala setters return an erased type: one call per statement.
-            XGBoostClassifier x = new XGBoostClassifier();
+            XGBoostClassifier x = XgboostConsole.quiet(new XGBoostClassifier());
             x.setObjective("binary:logistic");
             x.setTreeMethod("hist");
             x.setNumRound(boosted.numRound());

@@ -174,7 +174,7 @@ public final class DeltaWriter {
             // IF NOT EXISTS, so two runs creating the same table at once both succeed.
             spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + uri.replace("`", "``") + "` ("
                     + table.schema().toDDL() + ") USING delta");
-            LOG.info("created metric table {} at {}", table.tableName(), uri);
+            LOG.debug("created metric table {} at {}", table.tableName(), uri);
         }
         layout.catalogTable(table).ifPresent(name -> register(name, uri));
         ready.add(table);

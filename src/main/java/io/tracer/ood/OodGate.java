@@ -2,12 +2,12 @@ package io.tracer.ood;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tracer.BadInputException;
+import io.tracer.policy.PolicyManifest;
 import io.tracer.zoo.ModelFiles;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,17 +114,9 @@ public record OodGate(double[][] centroids, double[] thresholds, double globalTh
     }
 
     /** The manifest's {@code ood} entry: the thresholds, how they were made, and where the centroids are. */
-    public Map<String, Object> manifestEntry() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", true);
-        m.put("metric", METRIC);
-        m.put("quantile", quantile);
-        m.put("min_label_rows", minLabelRows);
-        m.put("global_threshold", globalThreshold);
-        m.put("label_thresholds", Arrays.stream(thresholds).boxed().toList());
-        m.put("label_rows", Arrays.stream(labelRows).boxed().toList());
-        m.put("centroids_path", CENTROIDS_FILE);
-        return m;
+    public PolicyManifest.Ood manifestEntry() {
+        return new PolicyManifest.Ood(true, METRIC, quantile, minLabelRows, globalThreshold,
+                Arrays.stream(thresholds).boxed().toList(), Arrays.stream(labelRows).boxed().toList(), CENTROIDS_FILE);
     }
 
     /** Writes the centroids to {@code uri} (a Hadoop URI) as JSON. */
@@ -142,17 +134,17 @@ public record OodGate(double[][] centroids, double[] thresholds, double globalTh
      *
      * @param resolve turns a path relative to the version directory into a URI
      */
-    public static OodGate fromManifest(Map<String, Object> entry, Function<String, String> resolve, int labels) {
-        if (entry == null || !Boolean.TRUE.equals(entry.get("enabled"))) {
+    public static OodGate fromManifest(PolicyManifest.Ood entry, Function<String, String> resolve, int labels) {
+        if (entry == null || !entry.active()) {
             return null;
         }
-        if (!METRIC.equals(entry.get("metric"))) {
-            throw new BadInputException("policy manifest: ood.metric " + entry.get("metric")
+        if (!METRIC.equals(entry.metric())) {
+            throw new BadInputException("policy manifest: ood.metric " + entry.metric()
                     + " is not known to this build (it reads " + METRIC + ")");
         }
-        Object path = entry.get("centroids_path");
-        if (!(path instanceof String p) || p.contains("..")) {
-            throw new BadInputException("policy manifest: ood.centroids_path must be a relative path, was " + path);
+        String p = entry.centroidsPath();
+        if (p == null || p.contains("..")) {
+            throw new BadInputException("policy manifest: ood.centroids_path must be a relative path, was " + p);
         }
         JsonNode file = ModelFiles.readJson(resolve.apply(p));
         JsonNode rows = file.path("centroids");
@@ -172,32 +164,32 @@ public record OodGate(double[][] centroids, double[] thresholds, double globalTh
                 centroids[i][j] = r.get(j).asDouble();
             }
         }
-        return new OodGate(centroids, doubles(entry, "label_thresholds", labels), number(entry, "global_threshold"),
-                longs(entry, "label_rows", labels), number(entry, "quantile"), (int) number(entry, "min_label_rows"));
+        return new OodGate(centroids, finite(entry.labelThresholds(), "label_thresholds", labels),
+                number(entry.globalThreshold(), "global_threshold"), counts(entry.labelRows(), "label_rows", labels),
+                number(entry.quantile(), "quantile"),
+                (int) number(entry.minLabelRows() == null ? null : entry.minLabelRows().doubleValue(), "min_label_rows"));
     }
 
-    private static double number(Map<String, Object> entry, String key) {
-        if (!(entry.get(key) instanceof Number n)) {
-            throw new BadInputException("policy manifest: ood." + key + " must be a number, was " + entry.get(key));
+    private static double number(Double value, String key) {
+        // Non-finite doubles are written as strings ("NaN"), which this reader always refused.
+        if (value == null || !Double.isFinite(value)) {
+            throw new BadInputException("policy manifest: ood." + key + " must be a number, was " + value);
         }
-        return n.doubleValue();
+        return value;
     }
 
-    private static List<Number> list(Map<String, Object> entry, String key, int size) {
-        if (!(entry.get(key) instanceof List<?> l) || l.size() != size
-                || !l.stream().allMatch(v -> v instanceof Number)) {
+    /** The list's values; refuses a wrong length, a null, or a non-finite value (written as a string). */
+    private static double[] finite(List<Double> values, String key, int size) {
+        if (values == null || values.size() != size || !values.stream().allMatch(v -> v != null && Double.isFinite(v))) {
             throw new BadInputException("policy manifest: ood." + key + " must list " + size + " numbers");
         }
-        List<Number> out = new ArrayList<>();
-        l.forEach(v -> out.add((Number) v));
-        return out;
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static double[] doubles(Map<String, Object> entry, String key, int size) {
-        return list(entry, key, size).stream().mapToDouble(Number::doubleValue).toArray();
-    }
-
-    private static long[] longs(Map<String, Object> entry, String key, int size) {
-        return list(entry, key, size).stream().mapToLong(Number::longValue).toArray();
+    private static long[] counts(List<Long> values, String key, int size) {
+        if (values == null || values.size() != size || values.contains(null)) {
+            throw new BadInputException("policy manifest: ood." + key + " must list " + size + " numbers");
+        }
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.tracer.policy;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,10 +13,9 @@ import io.tracer.BadInputException;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -51,8 +51,8 @@ public record PolicyManifest(
         @JsonProperty("traces") Traces traces,
         /** The effective configuration the run used (HOCON or JSON text). */
         @JsonProperty("config") String config,
-        /** Out-of-distribution threshold information, when a run computes it; otherwise null. */
-        @JsonProperty("ood") Map<String, Object> ood) {
+        /** The out-of-distribution gate of a deployed policy ({@code {"enabled": false}} when off); else null. */
+        @JsonProperty("ood") Ood ood) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -131,6 +131,54 @@ public record PolicyManifest(
         }
     }
 
+    /**
+     * The out-of-distribution gate the policy was certified with ({@code io.tracer.ood.OodGate}):
+     * routing defers a row farther from its predicted label's train centroid than that label's
+     * threshold. A fit with the gate off publishes {@code {"enabled": false}} ({@link #disabled()}).
+     *
+     * <p>Every field may be absent (null) in a manifest and null fields are not written, so the
+     * JSON is exactly the open map v1 wrote; the readers ({@code OodGate.fromManifest},
+     * the Spark-free router) check what they need. Unknown fields are ignored, as they were when
+     * this entry was an untyped map (the checked-in v1 fixture carries a {@code threshold}).
+     *
+     * @param enabled         true when the gate applies; absent or false: no gate
+     * @param metric          the distance ({@code OodGate.METRIC})
+     * @param quantile        the train quantile the thresholds were measured at
+     * @param minLabelRows    labels predicted on fewer train rows use the global threshold
+     * @param globalThreshold the quantile over all train rows
+     * @param labelThresholds one distance threshold per label, label-index order (-1: no train row;
+     *                        a non-finite value is written as a string, "NaN" or "Infinity")
+     * @param labelRows       train rows predicted as each label
+     * @param centroidsPath   the centroids file, relative to the version directory
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Ood(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("metric") String metric,
+            @JsonProperty("quantile") Double quantile,
+            @JsonProperty("min_label_rows") Integer minLabelRows,
+            @JsonProperty("global_threshold") Double globalThreshold,
+            @JsonProperty("label_thresholds") List<Double> labelThresholds,
+            @JsonProperty("label_rows") List<Long> labelRows,
+            @JsonProperty("centroids_path") String centroidsPath) {
+        public Ood {
+            // Not List.copyOf: a null element is the reader's to refuse, with its own message.
+            labelThresholds = labelThresholds == null ? null : Collections.unmodifiableList(new ArrayList<>(labelThresholds));
+            labelRows = labelRows == null ? null : Collections.unmodifiableList(new ArrayList<>(labelRows));
+        }
+
+        /** The entry of a deployed policy whose fit ran with the gate off. */
+        public static Ood disabled() {
+            return new Ood(false, null, null, null, null, null, null, null);
+        }
+
+        /** True when routing applies the gate ({@code enabled} is present and true). */
+        public boolean active() {
+            return Boolean.TRUE.equals(enabled);
+        }
+    }
+
     /** Where the traces came from; {@code deltaVersion} is null unless they were a Delta table. */
     public record Traces(@JsonProperty("uri") String uri, @JsonProperty("delta_version") Long deltaVersion) {
         public Traces {
@@ -165,7 +213,6 @@ public record PolicyManifest(
                     + " needs its certification");
             require(!labels.isEmpty(), "labels must not be empty");
         }
-        ood = ood == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(ood));
     }
 
     /** This manifest as indented JSON. */

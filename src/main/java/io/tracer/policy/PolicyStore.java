@@ -95,7 +95,7 @@ public final class PolicyStore {
             if (!fs.mkdirs(dir)) {
                 throw new TracerException("cannot create policy version directory " + dir);
             }
-            LOG.info("staged policy version {} at {}", versionId, dir);
+            LOG.debug("staged policy version {} at {}", versionId, dir);
             return new StagedVersion(versionId, runId, dir.toString());
         } catch (IOException e) {
             throw new TracerException("cannot stage a policy version for run " + runId + " under " + root + ": " + e, e);

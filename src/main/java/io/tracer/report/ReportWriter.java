@@ -92,7 +92,7 @@ public final class ReportWriter {
         ReportModel model = ReportModel.load(spark, layout, runId, config.report(), policyUri);
         String uri = layout.report(runId);
         writeText(uri, HtmlReport.render(model));
-        LOG.info("report of run {}: {}", runId, uri);
+        LOG.debug("report of run {}: {}", runId, uri);
         return uri;
     }
 

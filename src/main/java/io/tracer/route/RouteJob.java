@@ -5,6 +5,7 @@ import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EncoderInfo;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.log.SparkProgress;
 import io.tracer.policy.LoadedPolicy;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +27,9 @@ import static org.apache.spark.sql.functions.lit;
  */
 public final class RouteJob {
     private static final Logger LOG = LoggerFactory.getLogger(RouteJob.class);
+    private static final String JOB_GROUP = "route";
+    /** While the rows are routed and written, at most one progress line per this many seconds. */
+    private static final double PROGRESS_SECONDS = 15;
 
     /** The output table's columns, in order. */
     public static final String[] OUTPUT_COLUMNS = {RouteColumns.RUN_ID, Columns.TRACE_ID, RouteColumns.DECISION,
@@ -54,7 +58,7 @@ public final class RouteJob {
     }
 
     public RouteResult run(RouteRequest request) {
-        spark.sparkContext().setJobGroup("route", "tracer route " + request.input().uri(), false);
+        spark.sparkContext().setJobGroup(JOB_GROUP, "tracer route " + request.input().uri(), false);
         try {
             return doRun(request);
         } finally {
@@ -84,9 +88,12 @@ public final class RouteJob {
                     .withColumn(RouteColumns.POLICY_VERSION, lit(policy.versionId()))
                     .withColumn(RouteColumns.ROUTED_AT, current_timestamp())
                     .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
-            out.write().format("delta").mode(request.overwrite() ? "overwrite" : "append")
-                    .option("userMetadata", "tracer route " + request.runId() + " with policy " + policy.versionId())
-                    .save(request.output());
+            try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
+                    inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
+                out.write().format("delta").mode(request.overwrite() ? "overwrite" : "append")
+                        .option("userMetadata", "tracer route " + request.runId() + " with policy " + policy.versionId())
+                        .save(request.output());
+            }
         } finally {
             inputs.release().run();
         }

@@ -2,6 +2,7 @@ package io.tracer.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracer.policy.PolicyManifest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,7 +10,6 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -62,20 +62,20 @@ record PortableOod(double[][] centroids, double[] thresholds) {
      *
      * @param resolve turns a path relative to the version directory into a URI
      */
-    static PortableOod fromManifest(Map<String, Object> entry, Function<String, String> resolve, int labels,
+    static PortableOod fromManifest(PolicyManifest.Ood entry, Function<String, String> resolve, int labels,
                                     int dim, Configuration conf) {
-        if (entry == null || !Boolean.TRUE.equals(entry.get("enabled"))) {
+        if (entry == null || !entry.active()) {
             return null;
         }
-        if (!METRIC.equals(entry.get("metric"))) {
-            throw new RouterException("policy manifest: ood.metric " + entry.get("metric")
+        if (!METRIC.equals(entry.metric())) {
+            throw new RouterException("policy manifest: ood.metric " + entry.metric()
                     + " is not known to this router (it computes " + METRIC + ")");
         }
-        Object path = entry.get("centroids_path");
-        if (!(path instanceof String p) || p.contains("..")) {
-            throw new RouterException("policy manifest: ood.centroids_path must be a relative path, was " + path);
+        String p = entry.centroidsPath();
+        if (p == null || p.contains("..")) {
+            throw new RouterException("policy manifest: ood.centroids_path must be a relative path, was " + p);
         }
-        double[] thresholds = thresholds(entry.get("label_thresholds"), labels);
+        double[] thresholds = thresholds(entry.labelThresholds(), labels);
         String uri = resolve.apply(p);
         JsonNode file = read(uri, conf);
         JsonNode rows = file.path("centroids");
@@ -98,22 +98,19 @@ record PortableOod(double[][] centroids, double[] thresholds) {
         return new PortableOod(centroids, thresholds);
     }
 
-    private static double[] thresholds(Object value, int labels) {
-        if (!(value instanceof List<?> l) || l.size() != labels) {
+    /** Non-finite thresholds are written as strings ("NaN", "Infinity"); the manifest reader turns them back. */
+    private static double[] thresholds(List<Double> value, int labels) {
+        if (value == null || value.size() != labels) {
             throw new RouterException("policy manifest: ood.label_thresholds must list " + labels + " numbers, was "
                     + value);
         }
         double[] out = new double[labels];
         for (int i = 0; i < labels; i++) {
-            Object v = l.get(i);
-            if (v instanceof Number n) {
-                out[i] = n.doubleValue();
-            } else if (v instanceof String s) {
-                // Non-finite doubles travel as strings ("NaN", "Infinity").
-                out[i] = Double.parseDouble(s);
-            } else {
+            Double v = value.get(i);
+            if (v == null) {
                 throw new RouterException("policy manifest: ood.label_thresholds[" + i + "] is not a number: " + v);
             }
+            out[i] = v;
         }
         return out;
     }

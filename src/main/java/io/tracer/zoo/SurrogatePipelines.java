@@ -97,7 +97,7 @@ public final class SurrogatePipelines {
 
     // XGBoost's Scala setters return an erased type: one call per statement.
     private static XGBoostClassifier xgboost(SurrogateSpec spec, int numLabels, int seed) {
-        XGBoostClassifier x = new XGBoostClassifier();
+        XGBoostClassifier x = XgboostConsole.quiet(new XGBoostClassifier());
         x.setObjective("multi:softprob");
         x.setNumClass(numLabels);
         x.setTreeMethod("hist");

@@ -54,7 +54,7 @@ public final class TrainingPartitions {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         packed.count();
         cached.unpersist();
-        LOG.info("{}: {} rows from {} into {} partitions for training", what, count, current, wanted);
+        LOG.debug("{}: {} rows from {} into {} partitions for training", what, count, current, wanted);
         return new Sized(packed, count);
     }
 

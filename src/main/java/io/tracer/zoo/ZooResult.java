@@ -14,7 +14,7 @@ import java.util.List;
  * @param outOfFold   the winner's out-of-fold predictions for every row (persisted; unpersist when
  *                    done): trace_id, features, label_index, probability, prediction, agree, fold
  */
-public record ZooResult(List<CandidateResult> candidates, SurrogateSpec winnerSpec, SurrogateModel winner,
+public record ZooResult(List<CandidateScore> candidates, SurrogateSpec winnerSpec, SurrogateModel winner,
                         Dataset<Row> outOfFold) {
     public ZooResult {
         candidates = List.copyOf(candidates);

@@ -5,6 +5,7 @@ import io.tracer.Columns;
 import io.tracer.Seeds;
 import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
+import io.tracer.log.Progress;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -46,6 +47,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  */
 public final class ZooTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(ZooTrainer.class);
+    /** At most one progress line per this many seconds while the folds fit (each fold's scores are at DEBUG). */
+    private static final double PROGRESS_SECONDS = 15;
 
     private final SparkSession spark;
     private final TracerConfig.Zoo config;
@@ -98,7 +101,8 @@ public final class ZooTrainer {
     }
 
     private ZooResult crossValidate(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
-        int[] folds = folds(prepared);
+        Folds foldRows = folds(prepared);
+        int[] folds = foldRows.ids();
         int k = folds.length;
         LOG.info("zoo: {} candidates x {} folds, metric {}, parallelism {}, K={}, dim={}",
                 specs.size(), k, config.metric(), config.parallelism(), labels.size(), dim);
@@ -114,6 +118,8 @@ public final class ZooTrainer {
             return t;
         });
         List<Future<?>> futures = new ArrayList<>();
+        Progress progress = new Progress(LOG, "zoo", (long) specs.size() * k, "fold fits", PROGRESS_SECONDS)
+                .estimateAfter(config.parallelism());
         try {
             for (int s = 0; s < specs.size(); s++) {
                 for (int f = 0; f < k; f++) {
@@ -130,7 +136,8 @@ public final class ZooTrainer {
                             fitSeconds[si][fi] = seconds(t0);
                             models[si][fi] = m;
                             scores[si][fi] = score(m.predict(prepared.where(col(Columns.FOLD).equalTo(fold))));
-                            LOG.info("zoo: {} fold {}/{}: fit {}s, accuracy {}, macro-F1 {}", spec.name(), fold, k,
+                            progress.advance(1, foldRows.total() - foldRows.rows()[fi]);
+                            LOG.debug("zoo: {} fold {}/{}: fit {}s, accuracy {}, macro-F1 {}", spec.name(), fold, k,
                                     String.format("%.1f", fitSeconds[si][fi]),
                                     String.format("%.4f", scores[si][fi].accuracy()),
                                     String.format("%.4f", scores[si][fi].macroF1()));
@@ -162,10 +169,10 @@ public final class ZooTrainer {
             pool.shutdownNow();
         }
 
-        List<CandidateResult> results = new ArrayList<>();
+        List<CandidateScore> results = new ArrayList<>();
         int best = -1;
         for (int s = 0; s < specs.size(); s++) {
-            CandidateResult r = summarise(specs.get(s), scores[s], fitSeconds[s]);
+            CandidateScore r = summarise(specs.get(s), scores[s], fitSeconds[s]);
             results.add(r);
             LOG.info("zoo: {} mean {} {} (std {}), accuracy {}, macro-F1 {}, fit {}s", r.name(), r.metric(),
                     String.format("%.4f", r.mean()), String.format("%.4f", r.std()),
@@ -194,7 +201,7 @@ public final class ZooTrainer {
         TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
         outOfFold = packed.rows();
         long oofRows = packed.count();
-        LOG.info("zoo: {} out-of-fold rows kept for the gates", oofRows);
+        LOG.debug("zoo: {} out-of-fold rows kept for the gates", oofRows);
 
         spark.sparkContext().setJobGroup("zoo/" + winnerSpec.name() + "/refit", "zoo: refit the winner", false);
         try {
@@ -246,20 +253,29 @@ public final class ZooTrainer {
         }
     }
 
-    private static int[] folds(Dataset<Row> prepared) {
+    /** The fold ids in order and their row counts. */
+    private record Folds(int[] ids, long[] rows) {
+        long total() {
+            return java.util.Arrays.stream(rows).sum();
+        }
+    }
+
+    private static Folds folds(Dataset<Row> prepared) {
         List<Row> rows = prepared.groupBy(Columns.FOLD).agg(count(lit(1))).orderBy(Columns.FOLD).collectAsList();
         int[] folds = new int[rows.size()];
+        long[] counts = new long[rows.size()];
         for (int i = 0; i < folds.length; i++) {
             if (rows.get(i).isNullAt(0)) {
                 throw new BadInputException("zoo: a train row has a null " + Columns.FOLD);
             }
             folds[i] = ((Number) rows.get(i).get(0)).intValue();
+            counts[i] = rows.get(i).getLong(1);
         }
         if (folds.length < 2) {
             throw new BadInputException("zoo: cross-validation needs at least 2 folds, the rows have "
                     + folds.length + " distinct " + Columns.FOLD + " values");
         }
-        return folds;
+        return new Folds(folds, counts);
     }
 
     private static int dimension(Dataset<Row> prepared) {
@@ -281,7 +297,7 @@ public final class ZooTrainer {
         return ClassificationScores.of(cells);
     }
 
-    private CandidateResult summarise(SurrogateSpec spec, ClassificationScores[] folds, double[] fitSeconds) {
+    private CandidateScore summarise(SurrogateSpec spec, ClassificationScores[] folds, double[] fitSeconds) {
         List<Double> metric = new ArrayList<>();
         double acc = 0;
         double f1 = 0;
@@ -294,7 +310,7 @@ public final class ZooTrainer {
         }
         double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, metric.size() - 1);
-        return new CandidateResult(spec.name(), spec.kind().name(), config.metric(), metric, mean, Math.sqrt(var),
+        return new CandidateScore(spec.name(), spec.kind().name(), config.metric(), metric, mean, Math.sqrt(var),
                 acc / folds.length, f1 / folds.length, secs);
     }
 

@@ -31,6 +31,28 @@ class ValidityBenchmarkTest {
     }
 
     @Test
+    void theTallyCountsViolationsAndSignificantOnesPerTarget() {
+        ValidityBenchmark.Tally tally = new ValidityBenchmark.Tally(List.of(0.8, 0.9), 0.05);
+        tally.add(new ValidityBenchmark.Resplit(0, 11L, 1.5, List.of(
+                new ValidityBenchmark.Judgement(0.8, "global", 100, 85, 1.0, 0.85, false, 0.9),
+                new ValidityBenchmark.Judgement(0.9, "l2d", 50, 40, 0.5, 0.8, true, 0.01))));
+        tally.add(new ValidityBenchmark.Resplit(1, 12L, 1.5, List.of(
+                new ValidityBenchmark.Judgement(0.8, "global", 100, 70, 1.0, 0.7, true, 0.2),
+                new ValidityBenchmark.Judgement(0.9, "none", 0, 0, 0.0, null, false, null))));
+        assertEquals(List.of(new ValidityBenchmark.TargetTally(0.8, 1, 0.5, 0, 1.0),
+                new ValidityBenchmark.TargetTally(0.9, 1, 0.5, 1, 0.25)), tally.rows(2));
+        Map<String, Object> json = tally.rows(2).get(1).asMap();
+        assertEquals(List.of("target", "violations", "share", "significant_violations", "mean_coverage_test"),
+                List.copyOf(json.keySet()));
+        assertEquals(List.of("resplit", "seed", "fit_seconds", "targets"), List.copyOf(tally.runs.get(0).asMap().keySet()));
+        Map<String, Object> none = tally.runs.get(1).targets().get(1).asMap();
+        assertEquals(List.of("target", "method", "handled_test", "agreeing_test", "coverage_test", "agreement_test",
+                "violated", "p_below_target"), List.copyOf(none.keySet()));
+        assertTrue(none.containsKey("agreement_test") && none.get("agreement_test") == null,
+                "a null is written as null, as before");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void syntheticRunFitsOnAHistoryAndJudgesEveryTargetOnTheFutureDraw(@TempDir Path dir) {
         SparkSession spark = SparkTestSession.get();

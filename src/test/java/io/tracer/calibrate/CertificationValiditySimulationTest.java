@@ -60,7 +60,7 @@ class CertificationValiditySimulationTest {
         double[] grid = QuantileGrid.fromScores(selS, GRID);
         ThresholdCounts sel = ThresholdCounts.count(grid, selS, selA);
         StartPoint start = StartPoint.choose(sel, calS.length, target);
-        Certification c = FixedSequenceTest.run(ThresholdCounts.count(grid, calS, calA), start.index(), target, DELTA);
+        Certification c = FixedSequence.run(ThresholdCounts.count(grid, calS, calA), start.index(), target, DELTA);
         return c instanceof Certification.Certified cert ? cert.threshold() : Double.NaN;
     };
 

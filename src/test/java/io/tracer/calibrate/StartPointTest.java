@@ -53,7 +53,7 @@ class StartPointTest {
         ThresholdCounts sel = new ThresholdCounts(t, new long[] {100, 600, 1400, 2600, 4000},
                 new long[] {100, 598, 1380, 2500, 3500}, 4000, 0);
         StartPoint.Prediction p = StartPoint.predict(sel, 2000, 0.95, 0.05);
-        Certification expected = FixedSequenceTest.run(sel.scaledTo(2000), p.start().index(), 0.95, 0.05);
+        Certification expected = FixedSequence.run(sel.scaledTo(2000), p.start().index(), 0.95, 0.05);
         assertEquals(expected, p.certification());
         Certification.Certified c = assertInstanceOf(Certification.Certified.class, p.certification());
         assertEquals(c.coverage(), p.coverage());

@@ -5,6 +5,7 @@ import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
 import io.tracer.pipeline.CandidateCounts;
 import io.tracer.policy.LoadedPolicy;
+import io.tracer.policy.PolicyManifest;
 import io.tracer.policy.PolicyStore;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.PolicyPlans;
@@ -52,10 +53,10 @@ class OodGateTest {
 
     @Test
     void theArtifactCarriesTheGateAndRoutingLoadsIt() {
-        Map<String, Object> entry = policy.manifest().ood();
+        PolicyManifest.Ood entry = policy.manifest().ood();
         assertNotNull(entry, "a deployed policy of an OOD-enabled fit carries the gate");
-        assertEquals(true, entry.get("enabled"));
-        assertEquals(0.99, ((Number) entry.get("quantile")).doubleValue());
+        assertEquals(true, entry.enabled());
+        assertEquals(0.99, entry.quantile());
         RoutingPlan plan = PolicyPlans.load(policy);
         assertNotNull(plan.ood());
         assertEquals(RoutingFixture.LABELS, plan.ood().labels());

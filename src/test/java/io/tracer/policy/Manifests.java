@@ -7,7 +7,6 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /** Small manifests for tests. */
 final class Manifests {
@@ -25,7 +24,13 @@ final class Manifests {
                         0.8125, null)),
                 new PolicyManifest.Certification(0.8125, 1200, 1170, 2000, 0.6, 0.975, 0.9631, 0.0012),
                 new PolicyManifest.Traces("file:/data/traces", 7L),
-                "tracer { seed = 42 }", Map.of("threshold", 0.3));
+                "tracer { seed = 42 }", ood());
+    }
+
+    /** An out-of-distribution entry as OodGate writes it, with a non-finite threshold for a label. */
+    static PolicyManifest.Ood ood() {
+        return new PolicyManifest.Ood(true, "l2_to_predicted_label_centroid", 0.99, 30, 4.25,
+                java.util.Arrays.asList(3.5, -1.0, Double.NaN), List.of(120L, 0L, 41L), "ood/centroids.json");
     }
 
     static PolicyManifest none(String runId, String reason) {

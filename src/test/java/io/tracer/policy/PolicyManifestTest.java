@@ -1,14 +1,20 @@
 package io.tracer.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracer.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +55,40 @@ class PolicyManifestTest {
         assertEquals("stage1/portable.json", m.stages().get(1).portablePath());
         assertEquals(11L, m.traces().deltaVersion());
         assertEquals(0.9512, m.certification().lowerBound());
+        // v1's ood entry was an open map: a reader takes what it knows and ignores the rest.
+        assertEquals("knn_distance", m.ood().metric());
+        assertFalse(m.ood().active(), "no enabled field: no gate");
+    }
+
+    @Test
+    void theOodEntryIsWrittenExactlyAsTheUntypedMapWasWritten() throws IOException {
+        // What OodGate.manifestEntry() put in the manifest before the entry became a record.
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("enabled", true);
+        map.put("metric", "l2_to_predicted_label_centroid");
+        map.put("quantile", 0.99);
+        map.put("min_label_rows", 30);
+        map.put("global_threshold", 4.25);
+        map.put("label_thresholds", Arrays.asList(3.5, -1.0, Double.NaN));
+        map.put("label_rows", List.of(120L, 0L, 41L));
+        map.put("centroids_path", "ood/centroids.json");
+        ObjectMapper json = new ObjectMapper();
+        PolicyManifest m = Manifests.l2d("run-ood");
+        JsonNode written = json.readTree(m.toJson()).get("ood");
+        assertEquals(json.writeValueAsString(map), json.writeValueAsString(written));
+        assertEquals("{\"enabled\":false}", json.writeValueAsString(
+                json.readTree(withOod(m, PolicyManifest.Ood.disabled()).toJson()).get("ood")));
+
+        PolicyManifest back = PolicyManifest.fromJson(m.toJson(), "test");
+        assertTrue(back.ood().active());
+        assertTrue(Double.isNaN(back.ood().labelThresholds().get(2)), "NaN travels as the string \"NaN\"");
+        assertEquals(m.ood().labelRows(), back.ood().labelRows());
+    }
+
+    private static PolicyManifest withOod(PolicyManifest m, PolicyManifest.Ood ood) {
+        return new PolicyManifest(m.schemaVersion(), m.runId(), m.createdAt(), m.codeVersion(), m.method(), m.reason(),
+                m.target(), m.delta(), m.labels(), m.encoder(), m.stages(), m.certification(), m.traces(), m.config(),
+                ood);
     }
 
     @Test

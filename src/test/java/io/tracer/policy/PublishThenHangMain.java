@@ -12,6 +12,9 @@ import java.nio.file.StandardCopyOption;
  *
  * <p>Arguments: policy root URI, run id, marker file path, phase ({@code models}: hang after the
  * models, before the manifest; {@code manifest}: hang after the manifest, before CURRENT flips).
+ *
+ * <p>Why it stays in test scope: it is a fixture of the kill test (it hangs on purpose half-way
+ * through a publication), not a tool.
  */
 public final class PublishThenHangMain {
     private PublishThenHangMain() {}

@@ -11,6 +11,10 @@ import picocli.CommandLine;
  * {@code -Dspark.master=local[2]}; the route command logs rows/s.
  *
  * <p>Args: a work directory URI (file:/...), then optionally the traffic rows and fit rows.
+ *
+ * <p>Why it stays in test scope: it only chains commands every user already has ({@code tracer
+ * generate}, {@code fit}, {@code route}) to check B4 through the command line by hand; the
+ * user-facing B4 is {@code tracer bench routing}, which generates its traffic and times the route.
  */
 public final class RouteThroughputMain {
     public static void main(String[] args) {

@@ -35,6 +35,10 @@ import static org.apache.spark.sql.functions.xxhash64;
  *
  * <p>Usage: {@code BenchPolicyMain <embeddings Delta URI | synthetic> <output dir> [lr-logistic|mlp-boosted]}.
  * The embeddings table needs trace_id, teacher and embedding columns (a Banking77 embed output).
+ *
+ * <p>Why it stays in test scope: the policy it publishes is a latency fixture, not a certified
+ * policy (its threshold is a median, not the calibration's), so it must not be something a user
+ * can publish by mistake. {@code tracer bench routing} measures a real, certified policy.
  */
 public final class BenchPolicyMain {
     private BenchPolicyMain() {}

@@ -107,7 +107,7 @@ final class RouterFixtures {
             out.add(new PolicyManifest.Stage(s.number(), s.surrogate().spec().name(), dir + "/surrogate",
                     s.gate() == null ? null : s.gate().name(), gatePath, t, portable ? dir + "/portable" : null));
         }
-        java.util.Map<String, Object> oodEntry = java.util.Map.of("enabled", false);
+        PolicyManifest.Ood oodEntry = PolicyManifest.Ood.disabled();
         if (ood != null) {
             ood.saveCentroids(staged.resolve(OodGate.CENTROIDS_FILE));
             oodEntry = ood.manifestEntry();

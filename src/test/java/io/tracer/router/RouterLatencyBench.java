@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code mvn -q -o test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
  * "-Dexec.args=-cp %classpath io.tracer.router.RouterLatencyBench <policy dir URI> [inputs file]"}.
  * Prints p50 and p99 in microseconds.
+ *
+ * <p>Why it stays in test scope: it needs JMH, a test-scope dependency the shipped jars do not
+ * carry. Users measure the same p50/p99 with {@code tracer bench routing}
+ * ({@code io.tracer.bench.RouterLatency}, a plain timing loop); this harness cross-checks that loop.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)

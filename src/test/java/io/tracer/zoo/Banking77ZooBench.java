@@ -31,6 +31,11 @@ import static org.apache.spark.sql.functions.xxhash64;
  *     -Dtracer.b77=file:/tmp/b77-emb [-Dtracer.zoo.set=full] [-Dtracer.zoo.skip=tree,forest]
  *     io.tracer.zoo.Banking77ZooBench
  * </pre>
+ *
+ * <p>Why it stays in test scope: it is a developer's measurement of the zoo's internals (every
+ * candidate's fold scores and fit time, and each gate's AUC, with no policy built), the source of
+ * the README's zoo table. Users get the same candidate scores and gate AUCs from every fit, in the
+ * {@code candidates} table, and the end-to-end Banking77 figures from {@code tracer bench banking77}.
  */
 public final class Banking77ZooBench {
     private Banking77ZooBench() {}
@@ -62,7 +67,7 @@ public final class Banking77ZooBench {
                     train.count(), selection.count(), labels.size(), zooSeconds);
             System.out.println("| candidate | CV accuracy | CV macro-F1 | std (macro-F1) | fit s (3 folds) |");
             System.out.println("|---|---|---|---|---|");
-            for (CandidateResult r : zoo.candidates()) {
+            for (CandidateScore r : zoo.candidates()) {
                 System.out.printf("| %s | %.4f | %.4f | %.4f | %.0f |%n", r.name(), r.accuracyMean(), r.macroF1Mean(),
                         r.std(), r.fitSeconds());
             }

@@ -138,8 +138,8 @@ class ZooTrainerTest {
         try {
             assertEquals("lr-1e-3", result.winnerSpec().name());
             assertEquals(2, result.candidates().size());
-            CandidateResult s = result.candidates().get(0);
-            CandidateResult g = result.candidates().get(1);
+            CandidateScore s = result.candidates().get(0);
+            CandidateScore g = result.candidates().get(1);
             assertEquals("stump", s.name());
             assertEquals(3, g.foldScores().size());
             assertTrue(g.mean() > s.mean() + 0.2, "lr " + g.mean() + " vs stump " + s.mean());

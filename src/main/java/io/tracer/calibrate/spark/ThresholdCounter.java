@@ -3,6 +3,7 @@ package io.tracer.calibrate.spark;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.calibrate.ThresholdCounts;
+import io.tracer.log.WarnOnce;
 import org.apache.spark.ml.feature.Bucketizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -38,7 +39,8 @@ import static org.apache.spark.sql.functions.when;
  *
  * <p>Columns: the score is any numeric column (read as double). Rows whose score is null or NaN
  * are <em>unscored</em>: never accepted, counted in {@code n} and in
- * {@link ThresholdCounts#unscored()} and logged, since they are traffic the surrogate will not
+ * {@link ThresholdCounts#unscored()} and logged (once per score column and run at WARN, see
+ * {@link WarnOnce}), since they are traffic the surrogate will not
  * handle. The agree column is the canonical double 1.0 / 0.0 ({@link Columns#AGREE}); a
  * boolean or other numeric 0/1 column is accepted too. Any other agree value, or null, is bad
  * input: the count fails with a {@link BadInputException} naming the column and an example row.
@@ -128,11 +130,13 @@ public final class ThresholdCounter {
                     + " of " + n + " rows are null or another value, e.g. " + badExample);
         }
         if (unscored > 0) {
-            LOG.warn("{} of {} rows have a null or NaN '{}'; they are never accepted but count as traffic",
+            // Every candidate of a fit counts the same split, so the same rows come back each time.
+            WarnOnce.warn(LOG, "rows with a null or NaN '" + scoreCol + "'",
+                    "{} of {} rows have a null or NaN '{}'; they are never accepted but count as traffic",
                     unscored, n, scoreCol);
         }
         ThresholdCounts counts = ThresholdCounts.fromBins(t, binRows, binAgree, n, unscored);
-        LOG.info("counted {} rows over {} thresholds: {} accepted at the most lenient, {} below it, {} unscored",
+        LOG.debug("counted {} rows over {} thresholds: {} accepted at the most lenient, {} below it, {} unscored",
                 n, m, m == 0 ? 0 : counts.accepted(m - 1), rejected, unscored);
         return counts;
     }

@@ -74,7 +74,7 @@ public final class ThresholdGrid {
         }
         double[] values = picked.stream().mapToDouble(Double::doubleValue).toArray();
         double[] grid = QuantileGrid.thresholdsFromRankValues(values);
-        LOG.info("threshold grid: {} distinct thresholds from {} ranks of {} scored rows, {} .. {}",
+        LOG.debug("threshold grid: {} distinct thresholds from {} ranks of {} scored rows, {} .. {}",
                 grid.length, ranks.length, k, grid[0], grid[grid.length - 1]);
         return grid;
     }

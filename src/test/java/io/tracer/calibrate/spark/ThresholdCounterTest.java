@@ -2,7 +2,7 @@ package io.tracer.calibrate.spark;
 
 import io.tracer.BadInputException;
 import io.tracer.calibrate.Certification;
-import io.tracer.calibrate.FixedSequenceTest;
+import io.tracer.calibrate.FixedSequence;
 import io.tracer.calibrate.QuantileGrid;
 import io.tracer.calibrate.StartPoint;
 import io.tracer.calibrate.ThresholdCounts;
@@ -119,7 +119,7 @@ class ThresholdCounterTest {
 
     private static Certification certify(ThresholdCounts sel, ThresholdCounts cal) {
         StartPoint start = StartPoint.choose(sel, cal.n(), 0.9);
-        return FixedSequenceTest.run(cal, start.index(), 0.9, 0.05);
+        return FixedSequence.run(cal, start.index(), 0.9, 0.05);
     }
 
     @Test
@@ -169,6 +169,6 @@ class ThresholdCounterTest {
         assertEquals(0, ThresholdGrid.fromScores(none, "accept_score", 10).length);
         ThresholdCounts c = ThresholdCounter.count(none, "accept_score", "agree", new double[] {0.5});
         assertEquals(0, c.n());
-        assertInstanceOf(Certification.InsufficientData.class, FixedSequenceTest.run(c, 0, 0.9, 0.05));
+        assertInstanceOf(Certification.InsufficientData.class, FixedSequence.run(c, 0, 0.9, 0.05));
     }
 }

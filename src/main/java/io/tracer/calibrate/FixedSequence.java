@@ -11,8 +11,8 @@ import org.apache.commons.math3.util.FastMath;
  * only tested after every earlier one was rejected, the chance of rejecting any true null is at
  * most delta (no multiplicity correction needed); see docs/guarantee.md.
  */
-public final class FixedSequenceTest {
-    private FixedSequenceTest() {}
+public final class FixedSequence {
+    private FixedSequence() {}
 
     /**
      * Certifies {@code calibration} from {@code start} toward lenient at {@code target} and

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class FixedSequenceTestTest {
+class FixedSequenceTest {
 
     @Test
     void minimumAcceptedMatchesTheNotes() {
-        assertEquals(149, FixedSequenceTest.minimumAccepted(0.98, 0.05));
-        assertEquals(59, FixedSequenceTest.minimumAccepted(0.95, 0.05));
+        assertEquals(149, FixedSequence.minimumAccepted(0.98, 0.05));
+        assertEquals(59, FixedSequence.minimumAccepted(0.95, 0.05));
         for (double t : new double[] {0.8, 0.9, 0.95, 0.98, 0.999}) {
-            long m = FixedSequenceTest.minimumAccepted(t, 0.05);
+            long m = FixedSequence.minimumAccepted(t, 0.05);
             assertTrue(Math.pow(t, m) <= 0.05 && Math.pow(t, m - 1) > 0.05, "t=" + t);
         }
     }
@@ -26,7 +26,7 @@ class FixedSequenceTestTest {
         long[] acc = {200, 400, 600, 800, 5000};
         long[] agr = {200, 392, 582, 720, 4900};
         ThresholdCounts c = new ThresholdCounts(t, acc, agr, 6000, 0);
-        Certification r = FixedSequenceTest.run(c, 0, 0.95, 0.05);
+        Certification r = FixedSequence.run(c, 0, 0.95, 0.05);
         Certification.Certified cert = assertInstanceOf(Certification.Certified.class, r);
         assertEquals(2, cert.thresholdIndex());
         assertEquals(0.7, cert.threshold());
@@ -44,7 +44,7 @@ class FixedSequenceTestTest {
     void belowTargetWhenTheStartFails() {
         ThresholdCounts c = new ThresholdCounts(new double[] {0.9, 0.5}, new long[] {500, 1000},
                 new long[] {470, 970}, 1000, 0);
-        Certification r = FixedSequenceTest.run(c, 0, 0.95, 0.05);
+        Certification r = FixedSequence.run(c, 0, 0.95, 0.05);
         Certification.BelowTarget b = assertInstanceOf(Certification.BelowTarget.class, r);
         assertEquals(0, b.thresholdIndex());
         assertEquals(470, b.agreeing());
@@ -52,26 +52,26 @@ class FixedSequenceTestTest {
         assertFalse(r.isCertified());
         assertEquals(0.0, r.certifiedCoverage());
         // Starting at the second threshold certifies it.
-        assertInstanceOf(Certification.Certified.class, FixedSequenceTest.run(c, 1, 0.95, 0.05));
+        assertInstanceOf(Certification.Certified.class, FixedSequence.run(c, 1, 0.95, 0.05));
     }
 
     @Test
     void tinyOrEmptyDataRefusesToCertify() {
         // 100 of 100 agree but 0.98 needs 149 rows.
-        Certification r = FixedSequenceTest.run(ThresholdCounts.single(0.5, 100, 100, 1000), 0, 0.98, 0.05);
+        Certification r = FixedSequence.run(ThresholdCounts.single(0.5, 100, 100, 1000), 0, 0.98, 0.05);
         Certification.InsufficientData d = assertInstanceOf(Certification.InsufficientData.class, r);
         assertEquals(149, d.minimumAccepted());
         assertEquals(100, d.accepted());
-        Certification none = FixedSequenceTest.run(ThresholdCounts.single(0.5, 0, 0, 0), 0, 0.9, 0.05);
+        Certification none = FixedSequence.run(ThresholdCounts.single(0.5, 0, 0, 0), 0, 0.9, 0.05);
         assertInstanceOf(Certification.InsufficientData.class, none);
-        Certification empty = FixedSequenceTest.run(
+        Certification empty = FixedSequence.run(
                 new ThresholdCounts(new double[0], new long[0], new long[0], 10, 0), 0, 0.9, 0.05);
         assertEquals(-1, assertInstanceOf(Certification.InsufficientData.class, empty).thresholdIndex());
     }
 
     @Test
     void globalIsASequenceOfOne() {
-        Certification r = FixedSequenceTest.run(ThresholdCounts.single(0.0, 2000, 1900, 2000), 0, 0.93, 0.05);
+        Certification r = FixedSequence.run(ThresholdCounts.single(0.0, 2000, 1900, 2000), 0, 0.93, 0.05);
         Certification.Certified c = assertInstanceOf(Certification.Certified.class, r);
         assertEquals(1.0, c.coverage());
     }

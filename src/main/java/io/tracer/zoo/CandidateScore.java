@@ -3,7 +3,9 @@ package io.tracer.zoo;
 import java.util.List;
 
 /**
- * One row of the candidates table: the candidate's cross-validated scores on the train split.
+ * A surrogate candidate's cross-validated scores on the train split: one row of the candidates
+ * table. (Not to be confused with {@code certify.CandidateCertification}, a pipeline candidate's
+ * selection prediction and calibration result at one target.)
  *
  * @param metric         the selection metric the fold scores use (macro-f1 or accuracy)
  * @param foldScores     the metric on each held-out fold, in fold order
@@ -13,9 +15,9 @@ import java.util.List;
  * @param macroF1Mean    mean teacher macro-F1 over the folds
  * @param fitSeconds     wall seconds spent fitting the fold models (summed)
  */
-public record CandidateResult(String name, String kind, String metric, List<Double> foldScores, double mean,
+public record CandidateScore(String name, String kind, String metric, List<Double> foldScores, double mean,
                               double std, double accuracyMean, double macroF1Mean, double fitSeconds) {
-    public CandidateResult {
+    public CandidateScore {
         foldScores = List.copyOf(foldScores);
     }
 }

@@ -16,10 +16,10 @@ import io.tracer.calibrate.ClopperPearson;
  *
  * @param agreement NaN when nothing was checked
  */
-public record AgreementTest(long checked, long agreeing, double agreement, double ciLower, double ciUpper,
+public record AgreementCheck(long checked, long agreeing, double agreement, double ciLower, double ciUpper,
                             double pValue, boolean violated) {
 
-    public static AgreementTest of(long agreeing, long checked, double target, double alpha) {
+    public static AgreementCheck of(long agreeing, long checked, double target, double alpha) {
         return of(agreeing, checked, target, alpha, alpha);
     }
 
@@ -27,7 +27,7 @@ public record AgreementTest(long checked, long agreeing, double agreement, doubl
      * @param intervalAlpha the interval's level (1 - intervalAlpha confidence)
      * @param testAlpha     the level the violation is judged at (smaller under a multiplicity correction)
      */
-    public static AgreementTest of(long agreeing, long checked, double target, double intervalAlpha,
+    public static AgreementCheck of(long agreeing, long checked, double target, double intervalAlpha,
                                    double testAlpha) {
         if (checked < 0 || agreeing < 0 || agreeing > checked) {
             throw new IllegalArgumentException("need 0 <= agreeing <= checked, got " + agreeing + " of " + checked);
@@ -37,10 +37,10 @@ public record AgreementTest(long checked, long agreeing, double agreement, doubl
                     + intervalAlpha + ", " + testAlpha);
         }
         if (checked == 0) {
-            return new AgreementTest(0, 0, Double.NaN, 0.0, 1.0, 1.0, false);
+            return new AgreementCheck(0, 0, Double.NaN, 0.0, 1.0, 1.0, false);
         }
         double p = lowerTail(agreeing, checked, target);
-        return new AgreementTest(checked, agreeing, (double) agreeing / checked,
+        return new AgreementCheck(checked, agreeing, (double) agreeing / checked,
                 ClopperPearson.lowerBound(agreeing, checked, intervalAlpha / 2),
                 upperBound(agreeing, checked, intervalAlpha / 2), p, p <= testAlpha);
     }

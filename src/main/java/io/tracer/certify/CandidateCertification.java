@@ -10,7 +10,7 @@ import io.tracer.pipeline.PipelineCandidate;
  * what calibration says. Only the selected candidate's calibration result is a guarantee;
  * the others are computed after the choice and shown for information.
  */
-public record CandidateResult(CandidateCounts counts, double target, StartPoint.Prediction predicted,
+public record CandidateCertification(CandidateCounts counts, double target, StartPoint.Prediction predicted,
                               Certification calibration, boolean selected) {
 
     public PipelineCandidate candidate() {
