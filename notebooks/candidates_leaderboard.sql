@@ -1,4 +1,5 @@
--- Candidates of the latest succeeded run: surrogates and gates by cross-validated score.
+-- Candidates of the latest succeeded run: every surrogate fit (search rungs, the winner's
+-- cross-fit and final fit) with the rows it saw, and the gates by AUC.
 -- Placeholder: ${lakehouse} = the lakehouse root (tracer.lakehouse.root).
 WITH latest AS (
   SELECT run_id
@@ -7,8 +8,9 @@ WITH latest AS (
   ORDER BY started_at DESC
   LIMIT 1
 )
-SELECT c.run_id, c.kind, c.stage, c.name, c.selected, c.metric, c.mean, c.std, c.accuracy,
-       c.macro_f1, c.auc_selection, c.fit_seconds
+SELECT c.run_id, c.kind, c.stage, c.phase, c.rung, c.name, c.selected, c.train_rows, c.eval_rows,
+       c.metric, c.mean, c.std, c.accuracy, c.macro_f1, c.auc_selection, c.fit_seconds,
+       c.iterations, c.converged
 FROM delta.`${lakehouse}/candidates` c
 JOIN latest l ON c.run_id = l.run_id
-ORDER BY c.kind, c.stage, c.mean DESC NULLS LAST, c.name
+ORDER BY c.kind, c.stage, c.phase DESC, c.rung DESC NULLS LAST, c.mean DESC NULLS LAST, c.name

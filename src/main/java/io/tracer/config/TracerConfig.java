@@ -64,10 +64,19 @@ public record TracerConfig(
         }
     }
 
-    public record Zoo(String set, List<String> skip, List<String> add, int folds, String metric, int parallelism) {
+    /**
+     * @param searchRows    train rows every candidate is first fitted on (successive halving)
+     * @param holdoutRows   train rows, kept out of every search fit, that score the candidates
+     * @param outOfFoldRows train rows the winner is cross-fitted on, for the gates' out-of-fold rows
+     */
+    public record Zoo(String set, List<String> skip, List<String> add, int searchRows, int holdoutRows, int folds,
+                      int outOfFoldRows, String metric, int parallelism) {
         public Zoo {
             require(List.of("light", "full").contains(set), ZOO_SET, "must be light or full, was " + set);
+            require(searchRows >= 100, ZOO_SEARCH_ROWS, "must be at least 100, was " + searchRows);
+            require(holdoutRows >= 100, ZOO_HOLDOUT_ROWS, "must be at least 100, was " + holdoutRows);
             require(folds >= 2, ZOO_FOLDS, "must be at least 2");
+            require(outOfFoldRows >= 100, ZOO_OUT_OF_FOLD_ROWS, "must be at least 100, was " + outOfFoldRows);
             require(List.of("macro-f1", "accuracy").contains(metric), ZOO_METRIC,
                     "must be macro-f1 or accuracy, was " + metric);
             require(parallelism >= 1, ZOO_PARALLELISM, "must be at least 1");
@@ -207,7 +216,9 @@ public record TracerConfig(
                     new Split(root.getDouble(SPLIT_TRAIN), root.getDouble(SPLIT_SELECTION),
                             root.getDouble(SPLIT_CALIBRATION), root.getInt(SPLIT_MIN_STRATIFIED_ROWS)),
                     new Zoo(root.getString(ZOO_SET), root.getStringList(ZOO_SKIP), root.getStringList(ZOO_ADD),
-                            root.getInt(ZOO_FOLDS), root.getString(ZOO_METRIC), root.getInt(ZOO_PARALLELISM)),
+                            root.getInt(ZOO_SEARCH_ROWS), root.getInt(ZOO_HOLDOUT_ROWS), root.getInt(ZOO_FOLDS),
+                            root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getString(ZOO_METRIC),
+                            root.getInt(ZOO_PARALLELISM)),
                     new Gate(root.getStringList(GATE_CANDIDATES)),
                     new Ood(root.getBoolean(OOD_ENABLED), root.getDouble(OOD_QUANTILE),
                             root.getInt(OOD_MIN_LABEL_ROWS)),

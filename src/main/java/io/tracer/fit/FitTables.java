@@ -10,6 +10,7 @@ import io.tracer.lakehouse.MetricRows;
 import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.TableRows;
 import io.tracer.pipeline.ScoredColumns;
+import io.tracer.zoo.CandidateScore;
 import io.tracer.zoo.LabelIndex;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,6 +67,11 @@ public final class FitTables {
         return rows;
     }
 
+    /** NaN (a score that does not exist) as null in the table. */
+    private static Double number(double x) {
+        return Double.isNaN(x) ? null : x;
+    }
+
     private static Double pValue(Certification cert) {
         return cert instanceof Certification.BelowTarget b ? b.pValue() : null;
     }
@@ -74,14 +80,20 @@ public final class FitTables {
         List<MetricRows.CandidateRow> rows = new ArrayList<>();
         String runId = fit.request().runId();
         String winner = fit.zoo().winnerSpec().name();
-        for (io.tracer.zoo.CandidateScore c : fit.zoo().candidates()) {
-            rows.add(new MetricRows.CandidateRow(runId, "surrogate", c.name(), 1, c.metric(), c.foldScores(),
-                    c.mean(), c.std(), c.accuracyMean(), c.macroF1Mean(), null, c.fitSeconds(),
-                    c.name().equals(winner)));
+        for (CandidateScore c : fit.zoo().candidates()) {
+            boolean search = CandidateScore.SEARCH.equals(c.phase());
+            boolean fin = CandidateScore.FINAL.equals(c.phase());
+            rows.add(new MetricRows.CandidateRow(runId, "surrogate", c.name(), 1, c.phase(),
+                    search ? c.rung() : null, c.trainRows(), fin ? null : c.evalRows(), c.metric(), c.foldScores(),
+                    number(c.mean()), number(c.std()), number(c.accuracy()), number(c.macroF1()), null,
+                    c.fitSeconds(), c.iterations(), c.converged(), c.name().equals(winner)));
         }
         String deployedGate = fit.deployed().deployed().map(d -> d.candidate().gate()).orElse(null);
-        fit.gateAuc().forEach((name, auc) -> rows.add(new MetricRows.CandidateRow(runId, "gate", name, 1, "auc",
-                List.of(), auc, 0.0, null, null, auc, null, name.equals(deployedGate))));
+        long outOfFold = fit.zoo().crossFit().evalRows();
+        long selection = fit.data().selectionRows();
+        fit.gateAuc().forEach((name, auc) -> rows.add(new MetricRows.CandidateRow(runId, "gate", name, 1, null,
+                null, outOfFold, selection, "auc", List.of(), auc, null, null, null, auc, null, null, null,
+                name.equals(deployedGate))));
         return rows;
     }
 

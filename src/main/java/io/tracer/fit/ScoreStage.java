@@ -63,6 +63,8 @@ public final class ScoreStage implements FitStage<OodFit, ScoredSplits> {
     private static Dataset<Row> score(Dataset<Row> rows, SurrogateModel surrogate, Map<String, GateModel> gates,
                                       Optional<OodGate> ood) {
         Dataset<Row> scored = GateScores.addAll(surrogate.predictWithAgree(rows), gates);
-        return ood.map(g -> g.flag(scored, Columns.FEATURES, Columns.PREDICTION)).orElse(scored);
+        // The probability vector (K doubles a row) has served the gates; nothing after reads it.
+        return ood.map(g -> g.flag(scored, Columns.FEATURES, Columns.PREDICTION)).orElse(scored)
+                .drop(Columns.PROBABILITY, Columns.EMBEDDING);
     }
 }

@@ -7,7 +7,6 @@ import io.tracer.config.TracerConfig;
 import io.tracer.split.FoldAssigner;
 import io.tracer.split.SplitAssigner;
 import io.tracer.traces.LoadedTraces;
-import io.tracer.zoo.Features;
 import io.tracer.zoo.LabelIndex;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,15 +48,17 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
 
     @Override
     public FitData run(EmbedStage.Embedded input) {
-        Dataset<Row> split = new SplitAssigner(config.split(), config.seed()).assign(input.traces());
+        Dataset<Row> split = new FoldAssigner(config.zoo().folds(), config.seed())
+                .assign(new SplitAssigner(config.split(), config.seed()).assign(input.traces()));
         LabelIndex labels = LabelIndex.fromTeacher(split);
-        Dataset<Row> rows = Lineage.persistCut(Features.add(labels.withLabelIndex(split))
-                .select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.LABEL_INDEX, Columns.FEATURES,
-                        Columns.SPLIT));
-        Dataset<Row> train = Lineage.persistCut(new FoldAssigner(config.zoo().folds(), config.seed())
-                .assign(rows.where(col(Columns.SPLIT).equalTo(Columns.TRAIN))));
-        Dataset<Row> selection = rows.where(col(Columns.SPLIT).equalTo(Columns.SELECTION));
-        Dataset<Row> calibration = rows.where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION));
+        // Persisted once, with the embedding as read (float) rather than the models' double
+        // vectors: half the memory, and each stage builds its features on the fly.
+        Dataset<Row> rows = Lineage.persistCut(labels.withLabelIndex(split)
+                .select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.LABEL_INDEX, Columns.EMBEDDING,
+                        Columns.SPLIT, Columns.FOLD));
+        Dataset<Row> train = rows.where(col(Columns.SPLIT).equalTo(Columns.TRAIN));
+        Dataset<Row> selection = rows.where(col(Columns.SPLIT).equalTo(Columns.SELECTION)).drop(Columns.FOLD);
+        Dataset<Row> calibration = rows.where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION)).drop(Columns.FOLD);
         Map<String, Long> counts = splitCounts(rows);
         long nTrain = counts.getOrDefault(Columns.TRAIN, 0L);
         long nSel = counts.getOrDefault(Columns.SELECTION, 0L);

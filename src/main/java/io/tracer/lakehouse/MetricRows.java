@@ -23,9 +23,10 @@ public final class MetricRows {
                               long accepted, long agreeing, long calibrationRows, double coverageSelection,
                               String reason) {}
 
-    public record CandidateRow(String runId, String kind, String name, int stage, String metric,
-                               List<Double> foldScores, Double mean, Double std, Double accuracy, Double macroF1,
-                               Double aucSelection, Double fitSeconds, boolean selected) {}
+    public record CandidateRow(String runId, String kind, String name, int stage, String phase, Integer rung,
+                               Long trainRows, Long evalRows, String metric, List<Double> foldScores, Double mean,
+                               Double std, Double accuracy, Double macroF1, Double aucSelection, Double fitSeconds,
+                               Integer iterations, Boolean converged, boolean selected) {}
 
     public record LabelCoverageRow(String runId, double target, String label, long rows, long handled,
                                    double handledShare, long agreeing, Double agreementOnHandled) {}

@@ -70,14 +70,20 @@ public final class MetricTables {
             col("kind", STRING, "surrogate or gate"),
             col("name", STRING, "candidate name"),
             col("stage", INT, "routing stage the candidate was fitted for (0 for single-stage)"),
+            col("phase", STRING, "surrogates: search (one row per halving rung reached), cross-fit (the winner's k folds on the out-of-fold sample) or final (the winner on every train row); null for gates"),
+            col("rung", INT, "successive-halving rung of a search row (0 first); null otherwise"),
+            col("train_rows", LONG, "rows the fit saw (per fold for the cross-fit; the out-of-fold rows for a gate)"),
+            col("eval_rows", LONG, "rows the score was measured on: the search holdout, the cross-fit sample, or the selection split for a gate; null for the final fit"),
             col("metric", STRING, "selection metric: macro-f1 or accuracy"),
-            col("fold_scores", DataTypes.createArrayType(DOUBLE, true), "metric per cross-validation fold"),
-            col("mean", DOUBLE, "mean of fold_scores"),
-            col("std", DOUBLE, "standard deviation of fold_scores"),
-            col("accuracy", DOUBLE, "cross-validated accuracy against the teacher (mean over folds; surrogates only)"),
-            col("macro_f1", DOUBLE, "cross-validated macro-F1 against the teacher (mean over folds; surrogates only)"),
+            col("fold_scores", DataTypes.createArrayType(DOUBLE, true), "metric per cross-fit fold (empty for other rows)"),
+            col("mean", DOUBLE, "the metric: on the holdout (search), mean over folds (cross-fit); null for the final fit"),
+            col("std", DOUBLE, "standard deviation of fold_scores; null without folds"),
+            col("accuracy", DOUBLE, "accuracy against the teacher on the rows mean was measured on (surrogates only)"),
+            col("macro_f1", DOUBLE, "macro-F1 against the teacher on the rows mean was measured on (surrogates only)"),
             col("auc_selection", DOUBLE, "gate AUC for predicting agreement on the selection split"),
             col("fit_seconds", DOUBLE, "wall seconds to fit"),
+            col("iterations", INT, "optimizer iterations (logistic regression, MLP; the most over folds); null for other models"),
+            col("converged", BOOL, "true when the fit stopped on its tolerance before the iteration cap; null as for iterations"),
             col("selected", BOOL, "true for the candidate the run kept"));
 
     public static final StructType LABEL_COVERAGE = schema(
@@ -199,6 +205,9 @@ public final class MetricTables {
     public static java.util.List<String> addedSinceFirstRelease(StructType table) {
         if (table == RUNS) {
             return java.util.List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration");
+        }
+        if (table == CANDIDATES) {
+            return java.util.List.of("phase", "rung", "train_rows", "eval_rows", "iterations", "converged");
         }
         return java.util.List.of();
     }

@@ -3,20 +3,41 @@ package io.tracer.zoo;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What cross-validated selection returns.
+ * What the zoo returns.
  *
- * @param candidates  every candidate's CV scores, in the order they were specified
+ * @param candidates  every fit the zoo made, with the rows it saw: each candidate's search rungs,
+ *                    then the winner's cross-fit and final fit ({@link CandidateScore})
  * @param winnerSpec  the selected candidate
- * @param winner      the winner refitted on all the rows it was given
- * @param outOfFold   the winner's out-of-fold predictions for every row (persisted; unpersist when
- *                    done): trace_id, features, label_index, probability, prediction, agree, fold
+ * @param winner      the winner fitted on all the rows it was given
+ * @param outOfFold   the winner's out-of-fold predictions on the cross-fit sample (persisted;
+ *                    unpersist when done): trace_id, features, label_index, probability,
+ *                    prediction, agree, fold
  */
 public record ZooResult(List<CandidateScore> candidates, SurrogateSpec winnerSpec, SurrogateModel winner,
                         Dataset<Row> outOfFold) {
     public ZooResult {
         candidates = List.copyOf(candidates);
+    }
+
+    /** Each searched candidate's score at the last rung it reached, in the order first scored. */
+    public List<CandidateScore> searchScores() {
+        Map<String, CandidateScore> last = new LinkedHashMap<>();
+        for (CandidateScore s : candidates) {
+            if (CandidateScore.SEARCH.equals(s.phase())) {
+                last.put(s.name(), s);
+            }
+        }
+        return List.copyOf(last.values());
+    }
+
+    /** The winner's k-fold cross-fit: fold scores on the out-of-fold sample. */
+    public CandidateScore crossFit() {
+        return candidates.stream().filter(s -> CandidateScore.CROSS_FIT.equals(s.phase())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the zoo made no cross-fit"));
     }
 }

@@ -7,7 +7,10 @@ import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.log.Progress;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,28 +32,45 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
- * Cross-validated selection of a surrogate on the train split.
+ * Chooses a surrogate on the train rows and fits it, in three steps whose cost, but for the
+ * last, does not grow with the table:
  *
- * <p>Each candidate is fitted once per fold on the other folds and scored on the held-out fold
- * against the teacher. Fits are submitted from a small driver thread pool
- * ({@code tracer.zoo.parallelism}), so Spark runs their jobs concurrently. The best mean of the
- * configured metric wins (ties go to the earlier candidate), is refitted on all rows, and its
- * fold models' held-out predictions become the out-of-fold table the gates train on.
+ * <ol>
+ *   <li><b>Search</b> by successive halving: every candidate is fitted on a hash sample of
+ *   {@code tracer.zoo.search-rows} train rows and scored (teacher macro-F1 or accuracy) on a
+ *   holdout of up to {@code holdout-rows} other train rows; the better half is fitted again on
+ *   twice the rows, and so on, until one candidate is left or the next rung would need more
+ *   rows than there are. Samples are nested and never meet the holdout.</li>
+ *   <li><b>Cross-fit</b> of the winner: k-fold on at most {@code out-of-fold-rows} train rows;
+ *   the fold models' predictions of their held-out folds are the out-of-fold rows the gates (and
+ *   RSB's second stages) learn from, since predictions on rows a model was fitted on would be
+ *   over-confident.</li>
+ *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
+ *   published.</li>
+ * </ol>
+ *
+ * <p>Fits of a step are submitted from a small driver thread pool ({@code tracer.zoo.parallelism})
+ * so Spark runs their jobs concurrently. Every fit, with the rows it saw, is a row of the
+ * candidates table ({@link CandidateScore}).
  *
  * <p>Rows need {@link Columns#TRACE_ID}, {@link Columns#EMBEDDING} or {@link Columns#FEATURES},
  * and {@link Columns#LABEL_INDEX} or {@link Columns#TEACHER}. A {@link Columns#FOLD} column is used
- * as given (folds are its distinct values, 0..k-1); without one, folds are
- * pmod(xxhash64(trace_id, seed), k), unstratified.
+ * as given (folds are its distinct values); without one, folds are pmod(xxhash64(trace_id, seed), k).
  */
 public final class ZooTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(ZooTrainer.class);
-    /** At most one progress line per this many seconds while the folds fit (each fold's scores are at DEBUG). */
+    /** At most one progress line per this many seconds while fits run (each fit's scores are at DEBUG). */
     private static final double PROGRESS_SECONDS = 15;
+    /** The holdout is at most this share of the train rows, so the search still has rows to fit on. */
+    private static final double MAX_HOLDOUT_SHARE = 0.2;
+    /** The sampling key: a uniform double in [0, 1) from (seed, trace id). */
+    private static final String KEY = "_zoo_key";
+    /** 2^53: the top 53 bits of a 64-bit hash are exactly representable as a double fraction. */
+    private static final double TWO_POW_53 = 9007199254740992.0;
 
     private final SparkSession spark;
     private final TracerConfig.Zoo config;
@@ -64,156 +86,294 @@ public final class ZooTrainer {
 
     /** Runs the configured zoo on {@code rows}. */
     public ZooResult train(Dataset<Row> rows) {
-        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, true), "zoo").rows();
-        try {
-            int dim = dimension(prepared);
-            return crossValidate(prepared, SurrogateZoo.candidates(config, dim, labels.size()), dim);
-        } finally {
-            prepared.unpersist();
-        }
+        Dataset<Row> prepared = prepare(rows, true);
+        int dim = dimension(prepared);
+        return train(prepared, SurrogateZoo.candidates(config, dim, labels.size()), dim);
     }
 
-    /** Runs the given candidates (e.g. a hand-picked or cheaper set) on {@code rows}. */
+    /** Runs the given candidates (e.g. a hand-picked or cheaper set, or one for a second stage). */
     public ZooResult train(Dataset<Row> rows, List<SurrogateSpec> specs) {
         if (specs.isEmpty()) {
             throw new BadInputException("zoo: no candidate to train");
         }
-        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, true), "zoo").rows();
-        try {
-            return crossValidate(prepared, specs, dimension(prepared));
-        } finally {
-            prepared.unpersist();
-        }
+        Dataset<Row> prepared = prepare(rows, true);
+        return train(prepared, specs, dimension(prepared));
     }
 
-    /** Fits one spec on all {@code rows}, without cross-validation (e.g. a second-stage surrogate). */
+    /** Fits one spec on all {@code rows}, without search or cross-fitting. */
     public SurrogateModel fit(SurrogateSpec spec, Dataset<Row> rows) {
-        Dataset<Row> prepared = TrainingPartitions.persist(prepare(rows, false), "zoo").rows();
+        Dataset<Row> prepared = prepare(rows, false);
+        TrainingPartitions.Sized packed = TrainingPartitions.persist(prepared, "zoo");
         try {
-            int dim = dimension(prepared);
-            long t0 = System.nanoTime();
-            SurrogateModel model = fitOne(spec, dim, prepared);
-            LOG.info("zoo: {} fitted on all rows in {}s", spec.name(), String.format("%.1f", seconds(t0)));
-            return model;
+            return fitOne(spec, dimension(packed.rows()), packed.rows()).model();
         } finally {
-            prepared.unpersist();
+            packed.rows().unpersist();
         }
     }
 
-    private ZooResult crossValidate(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
-        Folds foldRows = folds(prepared);
-        int[] folds = foldRows.ids();
-        int k = folds.length;
-        LOG.info("zoo: {} candidates x {} folds, metric {}, parallelism {}, K={}, dim={}",
-                specs.size(), k, config.metric(), config.parallelism(), labels.size(), dim);
+    private ZooResult train(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
+        Dataset<Row> keyed = prepared.withColumn(KEY, uniform(Seeds.derive(seed, "zoo/sample")));
+        long n = keyed.count();
+        if (n == 0) {
+            throw new BadInputException("zoo: no rows to train on");
+        }
+        LOG.info("zoo: {} candidates on {} train rows, metric {}, K={}, dim={}", specs.size(), n, config.metric(),
+                labels.size(), dim);
+        List<CandidateScore> scores = new ArrayList<>();
+        SurrogateSpec winner = specs.size() == 1 ? specs.get(0) : search(keyed, n, specs, dim, scores);
+        CrossFit crossFit = crossFit(winner, keyed, n, dim);
+        scores.add(crossFit.score());
 
-        SurrogateModel[][] models = new SurrogateModel[specs.size()][k];
-        ClassificationScores[][] scores = new ClassificationScores[specs.size()][k];
-        double[][] fitSeconds = new double[specs.size()][k];
+        spark.sparkContext().setJobGroup("zoo/" + winner.name() + "/final", "zoo: fit the winner on every row", false);
+        try {
+            Fitted fin = fitAll(winner, prepared, n, dim);
+            scores.add(new CandidateScore(winner.name(), winner.kind().name(), config.metric(), CandidateScore.FINAL,
+                    -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, fin.seconds(),
+                    fin.iterations(), fin.converged()));
+            LOG.info("zoo: winner {} fitted on all {} train rows in {} s{}", winner.name(), n,
+                    String.format("%.1f", fin.seconds()), iterationNote(fin));
+            return new ZooResult(scores, winner, fin.model(), crossFit.outOfFold());
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+    }
 
+    // --- search ------------------------------------------------------------------------------
+
+    /** Successive halving over nested samples, scored on one holdout; returns the winner's spec. */
+    private SurrogateSpec search(Dataset<Row> keyed, long n, List<SurrogateSpec> specs, int dim,
+                                 List<CandidateScore> scores) {
+        long holdout = Math.max(1, Math.min(config.holdoutRows(), (long) Math.floor(MAX_HOLDOUT_SHARE * n)));
+        long pool = n - holdout;
+        if (pool < 1) {
+            throw new BadInputException("zoo: " + n + " train rows are too few to search among " + specs.size()
+                    + " candidates");
+        }
+        double holdoutFrom = 1.0 - (double) holdout / n;
+        TrainingPartitions.Sized held = TrainingPartitions.persist(keyed.where(col(KEY).geq(holdoutFrom)),
+                "zoo holdout");
+        List<SurrogateSpec> alive = new ArrayList<>(specs);
+        try {
+            for (int rung = 0; ; rung++) {
+                long wanted = Math.min(pool, (long) config.searchRows() << Math.min(rung, 40));
+                boolean last = wanted >= pool;
+                TrainingPartitions.Sized sample = TrainingPartitions.persist(
+                        keyed.where(col(KEY).lt((double) wanted / n)), "zoo rung " + rung);
+                try {
+                    List<CandidateScore> rungScores = fitAndScore(alive, sample, held, dim, rung);
+                    scores.addAll(rungScores);
+                    List<Integer> order = new ArrayList<>();
+                    for (int i = 0; i < alive.size(); i++) {
+                        order.add(i);
+                    }
+                    // best first; NaN scores last; ties keep the configured order
+                    order.sort(Comparator.comparingDouble((Integer i) -> {
+                        double m = rungScores.get(i).mean();
+                        return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -m;
+                    }).thenComparingInt(i -> i));
+                    if (Double.isNaN(rungScores.get(order.get(0)).mean())) {
+                        throw new TracerException("zoo: no candidate produced a score at rung " + rung);
+                    }
+                    int keep = last ? 1 : (alive.size() + 1) / 2;
+                    List<SurrogateSpec> next = new ArrayList<>();
+                    for (int i = 0; i < keep; i++) {
+                        next.add(alive.get(order.get(i)));
+                    }
+                    LOG.info("zoo: rung {} on {} rows, scored on {}: {}; {} go on", rung, sample.count(), held.count(),
+                            describe(rungScores), next.stream().map(SurrogateSpec::name).toList());
+                    alive = next;
+                    if (alive.size() == 1) {
+                        return alive.get(0);
+                    }
+                } finally {
+                    sample.rows().unpersist();
+                }
+            }
+        } finally {
+            held.rows().unpersist();
+        }
+    }
+
+    private List<CandidateScore> fitAndScore(List<SurrogateSpec> specs, TrainingPartitions.Sized sample,
+                                             TrainingPartitions.Sized held, int dim, int rung) {
+        List<Callable<CandidateScore>> jobs = new ArrayList<>();
+        for (SurrogateSpec spec : specs) {
+            jobs.add(() -> {
+                Fitted f = fitOne(spec, dim, sample.rows());
+                ClassificationScores s = score(f.model().predict(held.rows()));
+                return new CandidateScore(spec.name(), spec.kind().name(), config.metric(), CandidateScore.SEARCH,
+                        rung, sample.count(), held.count(), List.of(), s.metric(config.metric()), Double.NaN,
+                        s.accuracy(), s.macroF1(), f.seconds(), f.iterations(), f.converged());
+            });
+        }
+        return runAll(jobs, specs.stream().map(s -> "zoo/" + s.name() + "/rung" + rung).toList(), "search fits");
+    }
+
+    private static String describe(List<CandidateScore> scores) {
+        StringBuilder b = new StringBuilder();
+        for (CandidateScore s : scores) {
+            b.append(b.length() == 0 ? "" : ", ").append(s.name()).append(' ')
+                    .append(String.format("%.4f", s.mean()));
+        }
+        return b.toString();
+    }
+
+    // --- cross-fit ---------------------------------------------------------------------------
+
+    private record CrossFit(CandidateScore score, Dataset<Row> outOfFold) {}
+
+    /** The winner's k-fold fit on the out-of-fold sample: fold scores and out-of-fold rows. */
+    private CrossFit crossFit(SurrogateSpec spec, Dataset<Row> keyed, long n, int dim) {
+        double share = Math.min(1.0, (double) config.outOfFoldRows() / n);
+        Dataset<Row> sampled = share >= 1.0 ? keyed : keyed.where(col(KEY).lt(share));
+        TrainingPartitions.Sized sample = TrainingPartitions.persist(sampled.drop(KEY), "zoo out-of-fold sample");
+        try {
+            Folds folds = folds(sample.rows());
+            int k = folds.ids().length;
+            List<Callable<Fitted>> jobs = new ArrayList<>();
+            for (int f = 0; f < k; f++) {
+                int fold = folds.ids()[f];
+                jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
+            }
+            List<Fitted> fitted = runAll(jobs, Arrays.stream(folds.ids())
+                    .mapToObj(f -> "zoo/" + spec.name() + "/fold" + f).toList(), "cross-fit folds");
+            List<Double> metric = new ArrayList<>();
+            double acc = 0;
+            double f1 = 0;
+            double secs = 0;
+            Integer iterations = null;
+            Boolean converged = null;
+            Dataset<Row> outOfFold = null;
+            for (int f = 0; f < k; f++) {
+                Dataset<Row> predicted = SurrogateModel.addAgree(fitted.get(f).model()
+                        .predict(sample.rows().where(col(Columns.FOLD).equalTo(folds.ids()[f]))));
+                ClassificationScores s = score(predicted);
+                metric.add(s.metric(config.metric()));
+                acc += s.accuracy();
+                f1 += s.macroF1();
+                secs += fitted.get(f).seconds();
+                if (fitted.get(f).iterations() != null) {
+                    iterations = iterations == null ? fitted.get(f).iterations()
+                            : Math.max(iterations, fitted.get(f).iterations());
+                    converged = (converged == null || converged) && fitted.get(f).converged();
+                }
+                Dataset<Row> part = predicted.select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX,
+                        Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE, Columns.FOLD);
+                outOfFold = outOfFold == null ? part : outOfFold.unionByName(part);
+            }
+            double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
+                    / Math.max(1, metric.size() - 1);
+            // The union has a partition set per fold: pack it, the gates iterate over it.
+            TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
+            CandidateScore score = new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
+                    CandidateScore.CROSS_FIT, -1, sample.count() - folds.rows()[0], sample.count(), metric, mean,
+                    Math.sqrt(var), acc / k, f1 / k, secs, iterations, converged);
+            LOG.info("zoo: {} cross-fitted on {} rows in {} folds: {} {} (std {}); {} out-of-fold rows for the gates",
+                    spec.name(), sample.count(), k, config.metric(), String.format("%.4f", mean),
+                    String.format("%.4f", score.std()), packed.count());
+            return new CrossFit(score, packed.rows());
+        } finally {
+            sample.rows().unpersist();
+        }
+    }
+
+    // --- fitting -----------------------------------------------------------------------------
+
+    /** A fitted model with what the candidates table records of the fit. */
+    private record Fitted(SurrogateModel model, double seconds, Integer iterations, Boolean converged) {}
+
+    /**
+     * The winner on every row. The rows are not persisted here: iterative MLlib fits cache their
+     * own (standardised, blocked) copy, so caching the input too would hold the table twice.
+     * They are only brought to the partition count {@link TrainingPartitions} wants.
+     */
+    private Fitted fitAll(SurrogateSpec spec, Dataset<Row> prepared, long n, int dim) {
+        int wanted = TrainingPartitions.target(n, spark.sparkContext().defaultParallelism());
+        int current = prepared.rdd().getNumPartitions();
+        Dataset<Row> rows = wanted == current ? prepared
+                : wanted < current ? prepared.coalesce(wanted) : prepared.repartition(wanted);
+        return fitOne(spec, dim, rows);
+    }
+
+    private Fitted fitOne(SurrogateSpec spec, int dim, Dataset<Row> rows) {
+        long t0 = System.nanoTime();
+        PipelineModel model = SurrogatePipelines.build(spec, dim, labels.size(), seedFor(spec)).fit(rows);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Integer iterations = iterations(model);
+        Boolean converged = iterations == null || !spec.params().containsKey("maxIter") ? null
+                : iterations < spec.intParam("maxIter");
+        return new Fitted(SurrogateModel.fitted(spec, labels, model, rows), seconds, iterations, converged);
+    }
+
+    /** Optimizer iterations of an iteratively fitted model (logistic regression, MLP); else null. */
+    static Integer iterations(PipelineModel model) {
+        org.apache.spark.ml.Transformer last = model.stages()[model.stages().length - 1];
+        if (last instanceof LogisticRegressionModel lr && lr.hasSummary()) {
+            return lr.summary().totalIterations();
+        }
+        if (last instanceof MultilayerPerceptronClassificationModel mlp && mlp.hasSummary()) {
+            return mlp.summary().totalIterations();
+        }
+        return null;
+    }
+
+    private static String iterationNote(Fitted f) {
+        if (f.iterations() == null) {
+            return "";
+        }
+        return ", " + f.iterations() + " iterations (" + (f.converged() ? "converged" : "stopped at the cap") + ")";
+    }
+
+    /** Runs {@code jobs} on the zoo's thread pool, each in its own Spark job group; results in order. */
+    private <T> List<T> runAll(List<Callable<T>> jobs, List<String> groups, String what) {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
             Thread t = new Thread(r, "zoo-fit-" + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        List<Future<?>> futures = new ArrayList<>();
-        Progress progress = new Progress(LOG, "zoo", (long) specs.size() * k, "fold fits", PROGRESS_SECONDS)
+        Progress progress = new Progress(LOG, "zoo", jobs.size(), what, PROGRESS_SECONDS)
                 .estimateAfter(config.parallelism());
+        List<Future<T>> futures = new ArrayList<>();
         try {
-            for (int s = 0; s < specs.size(); s++) {
-                for (int f = 0; f < k; f++) {
-                    int si = s;
-                    int fi = f;
-                    futures.add(pool.submit(() -> {
-                        SurrogateSpec spec = specs.get(si);
-                        int fold = folds[fi];
-                        spark.sparkContext().setJobGroup("zoo/" + spec.name() + "/fold" + fold,
-                                "zoo: fit " + spec.name() + " without fold " + fold, false);
-                        try {
-                            long t0 = System.nanoTime();
-                            SurrogateModel m = fitOne(spec, dim, prepared.where(col(Columns.FOLD).notEqual(fold)));
-                            fitSeconds[si][fi] = seconds(t0);
-                            models[si][fi] = m;
-                            scores[si][fi] = score(m.predict(prepared.where(col(Columns.FOLD).equalTo(fold))));
-                            progress.advance(1, foldRows.total() - foldRows.rows()[fi]);
-                            LOG.debug("zoo: {} fold {}/{}: fit {}s, accuracy {}, macro-F1 {}", spec.name(), fold, k,
-                                    String.format("%.1f", fitSeconds[si][fi]),
-                                    String.format("%.4f", scores[si][fi].accuracy()),
-                                    String.format("%.4f", scores[si][fi].macroF1()));
-                        } finally {
-                            spark.sparkContext().clearJobGroup();
-                        }
-                        return null;
-                    }));
-                }
+            for (int i = 0; i < jobs.size(); i++) {
+                Callable<T> job = jobs.get(i);
+                String group = groups.get(i);
+                futures.add(pool.submit(() -> {
+                    spark.sparkContext().setJobGroup(group, "zoo: " + group, false);
+                    try {
+                        T out = job.call();
+                        progress.advance(1, 0);
+                        return out;
+                    } finally {
+                        spark.sparkContext().clearJobGroup();
+                    }
+                }));
             }
+            List<T> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    futures.get(i).get();
+                    out.add(futures.get(i).get());
                 } catch (ExecutionException e) {
                     futures.forEach(x -> x.cancel(true));
-                    SurrogateSpec spec = specs.get(i / k);
                     Throwable cause = e.getCause();
                     if (cause instanceof TracerException te) {
                         throw te;
                     }
-                    throw new TracerException("zoo: candidate " + spec.name() + " fold " + folds[i % k]
-                            + " failed: " + cause, cause);
+                    throw new TracerException("zoo: " + groups.get(i) + " failed: " + cause, cause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new TracerException("zoo: interrupted", e);
                 }
             }
+            return out;
         } finally {
             pool.shutdownNow();
         }
-
-        List<CandidateScore> results = new ArrayList<>();
-        int best = -1;
-        for (int s = 0; s < specs.size(); s++) {
-            CandidateScore r = summarise(specs.get(s), scores[s], fitSeconds[s]);
-            results.add(r);
-            LOG.info("zoo: {} mean {} {} (std {}), accuracy {}, macro-F1 {}, fit {}s", r.name(), r.metric(),
-                    String.format("%.4f", r.mean()), String.format("%.4f", r.std()),
-                    String.format("%.4f", r.accuracyMean()), String.format("%.4f", r.macroF1Mean()),
-                    String.format("%.1f", r.fitSeconds()));
-            if (!Double.isNaN(r.mean()) && (best < 0 || r.mean() > results.get(best).mean())) {
-                best = s;
-            }
-        }
-        if (best < 0) {
-            throw new TracerException("zoo: no candidate produced a score");
-        }
-        SurrogateSpec winnerSpec = specs.get(best);
-        LOG.info("zoo: winner {} ({} {})", winnerSpec.name(), config.metric(),
-                String.format("%.4f", results.get(best).mean()));
-
-        Dataset<Row> outOfFold = null;
-        for (int f = 0; f < k; f++) {
-            Dataset<Row> part = SurrogateModel.addAgree(
-                    models[best][f].predict(prepared.where(col(Columns.FOLD).equalTo(folds[f]))))
-                    .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.PROBABILITY,
-                            Columns.PREDICTION, Columns.AGREE, Columns.FOLD);
-            outOfFold = outOfFold == null ? part : outOfFold.unionByName(part);
-        }
-        // The union has a partition set per fold: pack it, the gates iterate over it too.
-        TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
-        outOfFold = packed.rows();
-        long oofRows = packed.count();
-        LOG.debug("zoo: {} out-of-fold rows kept for the gates", oofRows);
-
-        spark.sparkContext().setJobGroup("zoo/" + winnerSpec.name() + "/refit", "zoo: refit the winner", false);
-        try {
-            long t0 = System.nanoTime();
-            SurrogateModel refit = fitOne(winnerSpec, dim, prepared);
-            LOG.info("zoo: winner {} refitted on {} rows in {}s", winnerSpec.name(), oofRows,
-                    String.format("%.1f", seconds(t0)));
-            return new ZooResult(results, winnerSpec, refit, outOfFold);
-        } finally {
-            spark.sparkContext().clearJobGroup();
-        }
     }
+
+    // --- rows --------------------------------------------------------------------------------
 
     /**
      * Features, label index with its metadata, and (when asked) folds; keeps only the columns the
@@ -236,7 +396,7 @@ public final class ZooTrainer {
         if (needFolds) {
             keep.add(Columns.FOLD);
         }
-        r = r.select(keep.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+        r = r.select(keep.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
         validate(r);
         return r;
     }
@@ -253,29 +413,31 @@ public final class ZooTrainer {
         }
     }
 
-    /** The fold ids in order and their row counts. */
-    private record Folds(int[] ids, long[] rows) {
-        long total() {
-            return java.util.Arrays.stream(rows).sum();
-        }
+    /** A uniform double in [0, 1) from (seed, trace id): the same on every run, partitioning and executor. */
+    private static Column uniform(long seed) {
+        Column h = xxhash64(lit(seed), col(Columns.TRACE_ID));
+        return shiftrightunsigned(h, 11).cast("double").divide(lit(TWO_POW_53));
     }
 
-    private static Folds folds(Dataset<Row> prepared) {
-        List<Row> rows = prepared.groupBy(Columns.FOLD).agg(count(lit(1))).orderBy(Columns.FOLD).collectAsList();
-        int[] folds = new int[rows.size()];
-        long[] counts = new long[rows.size()];
-        for (int i = 0; i < folds.length; i++) {
-            if (rows.get(i).isNullAt(0)) {
+    /** The fold ids in order and their row counts. */
+    private record Folds(int[] ids, long[] rows) {}
+
+    private static Folds folds(Dataset<Row> rows) {
+        List<Row> counts = rows.groupBy(Columns.FOLD).agg(count(lit(1))).orderBy(Columns.FOLD).collectAsList();
+        int[] ids = new int[counts.size()];
+        long[] n = new long[counts.size()];
+        for (int i = 0; i < ids.length; i++) {
+            if (counts.get(i).isNullAt(0)) {
                 throw new BadInputException("zoo: a train row has a null " + Columns.FOLD);
             }
-            folds[i] = ((Number) rows.get(i).get(0)).intValue();
-            counts[i] = rows.get(i).getLong(1);
+            ids[i] = ((Number) counts.get(i).get(0)).intValue();
+            n[i] = counts.get(i).getLong(1);
         }
-        if (folds.length < 2) {
-            throw new BadInputException("zoo: cross-validation needs at least 2 folds, the rows have "
-                    + folds.length + " distinct " + Columns.FOLD + " values");
+        if (ids.length < 2) {
+            throw new BadInputException("zoo: cross-fitting needs at least 2 folds, the rows have "
+                    + ids.length + " distinct " + Columns.FOLD + " values");
         }
-        return new Folds(folds, counts);
+        return new Folds(ids, n);
     }
 
     private static int dimension(Dataset<Row> prepared) {
@@ -286,7 +448,7 @@ public final class ZooTrainer {
         return ((Vector) first.get(0).get(0)).size();
     }
 
-    /** Confusion counts of a held-out fold against the teacher (a small aggregate). */
+    /** Confusion counts of predicted rows against the teacher (a small aggregate). */
     static ClassificationScores score(Dataset<Row> predicted) {
         List<Row> rows = predicted.groupBy(Columns.LABEL_INDEX, Columns.PREDICTION).agg(count(lit(1)))
                 .collectAsList();
@@ -297,33 +459,7 @@ public final class ZooTrainer {
         return ClassificationScores.of(cells);
     }
 
-    private CandidateScore summarise(SurrogateSpec spec, ClassificationScores[] folds, double[] fitSeconds) {
-        List<Double> metric = new ArrayList<>();
-        double acc = 0;
-        double f1 = 0;
-        double secs = 0;
-        for (int i = 0; i < folds.length; i++) {
-            metric.add(folds[i].metric(config.metric()));
-            acc += folds[i].accuracy();
-            f1 += folds[i].macroF1();
-            secs += fitSeconds[i];
-        }
-        double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, metric.size() - 1);
-        return new CandidateScore(spec.name(), spec.kind().name(), config.metric(), metric, mean, Math.sqrt(var),
-                acc / folds.length, f1 / folds.length, secs);
-    }
-
-    private SurrogateModel fitOne(SurrogateSpec spec, int dim, Dataset<Row> rows) {
-        PipelineModel model = SurrogatePipelines.build(spec, dim, labels.size(), seedFor(spec)).fit(rows);
-        return SurrogateModel.fitted(spec, labels, model, rows);
-    }
-
     private int seedFor(SurrogateSpec spec) {
         return Seeds.deriveInt(seed, "zoo/" + spec.name());
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
     }
 }

@@ -37,14 +37,17 @@ class TableRowsTest {
 
     @Test
     void valuesKeepTheirOrderAndListsBecomeArrays() {
-        MetricRows.CandidateRow c = new MetricRows.CandidateRow("r1", "surrogate", "lr-1e-3", 1, "macro-f1",
-                List.of(0.5, 0.7), 0.6, 0.1, 0.9, 0.6, null, 3.5, true);
+        MetricRows.CandidateRow c = new MetricRows.CandidateRow("r1", "surrogate", "lr-1e-3", 1, "cross-fit", null,
+                800L, 1200L, "macro-f1", List.of(0.5, 0.7), 0.6, 0.1, 0.9, 0.6, null, 3.5, 42, true, true);
         Row row = TableRows.toRow(MetricTable.CANDIDATES, c);
-        assertEquals(13, row.size());
+        assertEquals(19, row.size());
         assertEquals("r1", row.get(0));
-        assertArrayEquals(new Object[] {0.5, 0.7}, (Object[]) row.get(5));
-        assertEquals(null, row.get(10));
-        assertEquals(true, row.get(12));
+        assertEquals(null, row.get(5));
+        assertEquals(800L, row.get(6));
+        assertArrayEquals(new Object[] {0.5, 0.7}, (Object[]) row.get(9));
+        assertEquals(null, row.get(14));
+        assertEquals(42, row.get(16));
+        assertEquals(true, row.get(18));
     }
 
     @Test

@@ -58,18 +58,18 @@ public final class Banking77ZooBench {
 
             String skip = System.getProperty("tracer.zoo.skip", "");
             TracerConfig.Zoo zooConfig = new TracerConfig.Zoo(set,
-                    skip.isBlank() ? List.of() : List.of(skip.split(",")), List.of(), 3, "macro-f1", 2);
+                    skip.isBlank() ? List.of() : List.of(skip.split(",")), List.of(), 2000, 4000, 3, 50000, "macro-f1", 2);
             long t0 = System.nanoTime();
             ZooResult zoo = new ZooTrainer(spark, zooConfig, labels, seed).train(train);
             double zooSeconds = (System.nanoTime() - t0) / 1e9;
 
             System.out.printf("Banking77 %s: train %d rows, selection %d rows, K=%d, zoo %.0fs%n", table,
                     train.count(), selection.count(), labels.size(), zooSeconds);
-            System.out.println("| candidate | CV accuracy | CV macro-F1 | std (macro-F1) | fit s (3 folds) |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println("| candidate | phase | rung | train rows | scored on | accuracy | macro-F1 | fit s |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             for (CandidateScore r : zoo.candidates()) {
-                System.out.printf("| %s | %.4f | %.4f | %.4f | %.0f |%n", r.name(), r.accuracyMean(), r.macroF1Mean(),
-                        r.std(), r.fitSeconds());
+                System.out.printf("| %s | %s | %d | %d | %d | %.4f | %.4f | %.0f |%n", r.name(), r.phase(), r.rung(),
+                        r.trainRows(), r.evalRows(), r.accuracy(), r.macroF1(), r.fitSeconds());
             }
             Dataset<Row> sel = zoo.winner().predictWithAgree(labels.withLabelIndex(selection)).cache();
             double selAccuracy = sel.agg(avg(Columns.AGREE)).first().getDouble(0);

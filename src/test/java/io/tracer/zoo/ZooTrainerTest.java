@@ -38,7 +38,7 @@ class ZooTrainerTest {
     }
 
     static TracerConfig.Zoo zoo(String set, List<String> skip, List<String> add) {
-        return new TracerConfig.Zoo(set, skip, add, 3, "macro-f1", 2);
+        return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, "macro-f1", 2);
     }
 
     /** Full-zoo specs made cheap enough for a unit test. */
@@ -128,7 +128,7 @@ class ZooTrainerTest {
     }
 
     @Test
-    void crossValidationPrefersTheBetterCandidateAndKeepsOutOfFoldPredictions() {
+    void theSearchPrefersTheBetterCandidateAndTheCrossFitKeepsOutOfFoldPredictions() {
         SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 30);
         SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
                 Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
@@ -137,14 +137,27 @@ class ZooTrainerTest {
         ZooResult result = trainer.train(train, List.of(stump, good));
         try {
             assertEquals("lr-1e-3", result.winnerSpec().name());
-            assertEquals(2, result.candidates().size());
-            CandidateScore s = result.candidates().get(0);
-            CandidateScore g = result.candidates().get(1);
+            // 1,200 rows: a holdout of 240 (a fifth), so one rung of 960 rows decides between the two
+            assertEquals(2, result.searchScores().size());
+            CandidateScore s = result.searchScores().get(0);
+            CandidateScore g = result.searchScores().get(1);
             assertEquals("stump", s.name());
-            assertEquals(3, g.foldScores().size());
+            assertEquals(List.of(0, 0), List.of(s.rung(), g.rung()));
+            assertEquals(240, g.evalRows(), 25);
+            assertEquals(1200, g.trainRows() + g.evalRows());
             assertTrue(g.mean() > s.mean() + 0.2, "lr " + g.mean() + " vs stump " + s.mean());
-            assertTrue(g.accuracyMean() > 0.6 && g.accuracyMean() < 1.0, "lr accuracy " + g.accuracyMean());
-            assertTrue(g.std() >= 0 && g.fitSeconds() > 0);
+            CandidateScore cross = result.crossFit();
+            assertEquals("lr-1e-3", cross.name());
+            assertEquals(3, cross.foldScores().size());
+            assertEquals(1200, cross.evalRows());
+            assertTrue(cross.accuracy() > 0.6 && cross.accuracy() < 1.0, "lr accuracy " + cross.accuracy());
+            assertTrue(cross.std() >= 0 && cross.fitSeconds() > 0);
+            assertTrue(cross.iterations() != null && cross.iterations() >= 1 && cross.iterations() <= 30,
+                    "iterations " + cross.iterations());
+            assertEquals(cross.iterations() < 30, cross.converged());
+            CandidateScore fin = result.candidates().get(result.candidates().size() - 1);
+            assertEquals(CandidateScore.FINAL, fin.phase());
+            assertEquals(1200, fin.trainRows());
 
             Dataset<Row> oof = result.outOfFold();
             assertEquals(List.of(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.PROBABILITY,
@@ -155,7 +168,7 @@ class ZooTrainerTest {
             assertEquals(0, oof.join(train.select(Columns.TRACE_ID, Columns.FOLD).withColumnRenamed(Columns.FOLD, "f0"),
                     Columns.TRACE_ID).where(col(Columns.FOLD).notEqual(col("f0"))).count());
             double oofAccuracy = oof.agg(org.apache.spark.sql.functions.avg(Columns.AGREE)).first().getDouble(0);
-            assertEquals(g.accuracyMean(), oofAccuracy, 0.02);
+            assertEquals(cross.accuracy(), oofAccuracy, 0.02);
             assertEquals(0, oof.where(col(Columns.AGREE).equalTo(1.0)
                     .notEqual(col(Columns.PREDICTION).equalTo(col(Columns.LABEL_INDEX)))).count());
             // The refitted winner predicts like its fold models on average.
@@ -168,12 +181,47 @@ class ZooTrainerTest {
     }
 
     @Test
+    void successiveHalvingFitsTheBetterHalfOnTwiceTheRowsUntilOneIsLeft() {
+        SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 20);
+        SurrogateSpec strong = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
+        SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
+                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+        SurrogateSpec shallow = new SurrogateSpec("shallow", SurrogateSpec.Kind.TREE,
+                Map.of("maxDepth", "2", "minInstancesPerNode", "1", "maxBins", "32"));
+        TracerConfig.Zoo small = new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 3, 50000,
+                "macro-f1", 2);
+        ZooResult result = new ZooTrainer(spark, small, labels, 42L)
+                .train(SyntheticClusters.withFolds(rows, 3), List.of(stump, good, shallow, strong));
+        try {
+            List<CandidateScore> search = result.candidates().stream()
+                    .filter(c -> CandidateScore.SEARCH.equals(c.phase())).toList();
+            // rung 0: four candidates on about 200 rows; rung 1: the best two on about 400; then one is left
+            assertEquals(List.of(0, 0, 0, 0, 1, 1), search.stream().map(CandidateScore::rung).toList());
+            long rung0 = search.get(0).trainRows();
+            long rung1 = search.get(4).trainRows();
+            assertTrue(Math.abs(rung0 - 200) < 60, "rung 0 rows " + rung0);
+            assertTrue(Math.abs(rung1 - 400) < 80, "rung 1 rows " + rung1);
+            assertTrue(search.stream().allMatch(c -> c.evalRows() == search.get(0).evalRows()), "one holdout");
+            // the trees are left behind at rung 0; a logistic regression wins
+            assertEquals(java.util.Set.of("lr-1e-3", "lr-1e-2"),
+                    java.util.Set.of(search.get(4).name(), search.get(5).name()));
+            assertTrue(result.winnerSpec().name().startsWith("lr-"));
+            assertEquals(3, result.crossFit().foldScores().size());
+        } finally {
+            result.outOfFold().unpersist();
+        }
+    }
+
+    @Test
     void foldsAreAssignedWhenTheRowsHaveNone() {
         SurrogateSpec good = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
         ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
         ZooResult result = trainer.train(rows.limit(600), List.of(good));
         try {
-            assertEquals(3, result.candidates().get(0).foldScores().size());
+            assertEquals(3, result.crossFit().foldScores().size());
+            // one candidate: no search, a cross-fit and a final fit
+            assertEquals(List.of(CandidateScore.CROSS_FIT, CandidateScore.FINAL),
+                    result.candidates().stream().map(CandidateScore::phase).toList());
             assertEquals(3, result.outOfFold().select(Columns.FOLD).distinct().count());
         } finally {
             result.outOfFold().unpersist();
