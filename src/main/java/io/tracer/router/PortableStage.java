@@ -1,9 +1,0 @@
-package io.tracer.router;
-
-/**
- * One loaded routing stage.
- *
- * @param gate      null for the global family, which accepts every row
- * @param threshold the manifest's stage threshold (for an RSB first stage, the cascade threshold)
- */
-record PortableStage(int number, PortableSurrogate surrogate, Gate gate, double threshold) {}

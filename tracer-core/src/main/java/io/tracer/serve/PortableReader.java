@@ -1,0 +1,210 @@
+package io.tracer.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a stage's portable export ({@link PortableFormat}) through Hadoop's FileSystem and builds
+ * the models. Refuses, by name, a format version or a model kind it does not know.
+ */
+final class PortableReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Configuration conf;
+
+    PortableReader(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** The surrogate and gate of the export under {@code dirUri}. */
+    PortableStage read(int number, String dirUri, double threshold, int numLabels, int dim) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes(dirUri, PortableFormat.MODEL_FILE));
+        } catch (IOException e) {
+            throw new RouterException("portable export " + dirUri + ": " + PortableFormat.MODEL_FILE
+                    + " is not valid JSON: " + e.getMessage(), e);
+        }
+        int version = root.path(PortableFormat.FORMAT).asInt(-1);
+        if (version != PortableFormat.FORMAT_VERSION) {
+            throw new RouterException("portable export " + dirUri + " has format version " + version
+                    + "; this router reads " + PortableFormat.FORMAT_VERSION);
+        }
+        PortableSurrogate surrogate = surrogate(root.path(PortableFormat.SURROGATE), dirUri, numLabels, dim);
+        JsonNode g = root.path(PortableFormat.GATE);
+        Gate gate = g.isMissingNode() || g.isNull() ? null : gate(g, dirUri, dim);
+        return new PortableStage(number, surrogate, gate, threshold);
+    }
+
+    private PortableSurrogate surrogate(JsonNode s, String dir, int numLabels, int dim) {
+        String kind = s.path(PortableFormat.KIND).asText("");
+        int features = s.path("num_features").asInt(-1);
+        if (features != dim) {
+            throw new RouterException("portable export " + dir + ": surrogate reads " + features
+                    + " features but the policy's encoder produces " + dim);
+        }
+        Classifier model = switch (kind) {
+            case PortableFormat.LOGISTIC -> new LogisticModel(matrix(s.path("coefficients")),
+                    vector(s.path("intercepts")));
+            case PortableFormat.MLP -> mlp(s);
+            case PortableFormat.NAIVE_BAYES -> new GaussianNbModel(vector(s.path("pi")), matrix(s.path("theta")),
+                    matrix(s.path("sigma")));
+            case PortableFormat.TREES -> trees(s, dim);
+            case PortableFormat.XGBOOST -> new XgbClassifier(
+                    XgbBooster.load(bytes(dir, s.path("file").asText()), dim, dir + "/" + s.path("file").asText()),
+                    s.path("num_classes").asInt());
+            default -> throw new RouterException("portable export " + dir + ": surrogate kind '" + kind
+                    + "' is not supported by this router");
+        };
+        int[] classes = s.path("classes").isArray() ? ints(s.path("classes")) : null;
+        int outputs = classes == null ? numLabels : classes.length;
+        if (model.outputs() != outputs) {
+            throw new RouterException("portable export " + dir + ": surrogate has " + model.outputs()
+                    + " outputs, expected " + outputs + " (labels in the manifest: " + numLabels + ")");
+        }
+        return new PortableSurrogate(s.path(PortableFormat.NAME).asText(), model, classes, numLabels);
+    }
+
+    /**
+     * MLlib's flat MLP weight vector: for each layer in order, the out x in weight matrix in
+     * column-major order followed by the out biases (FeedForwardTopology's AffineLayerModel).
+     */
+    private static MlpModel mlp(JsonNode s) {
+        int[] layers = ints(s.path("layers"));
+        double[] flat = vector(s.path("weights"));
+        double[][][] w = new double[layers.length - 1][][];
+        double[][] b = new double[layers.length - 1][];
+        int offset = 0;
+        for (int l = 0; l + 1 < layers.length; l++) {
+            int in = layers[l];
+            int out = layers[l + 1];
+            w[l] = new double[out][in];
+            for (int j = 0; j < in; j++) {
+                for (int i = 0; i < out; i++) {
+                    w[l][i][j] = flat[offset + j * out + i];
+                }
+            }
+            offset += in * out;
+            b[l] = java.util.Arrays.copyOfRange(flat, offset, offset + out);
+            offset += out;
+        }
+        if (offset != flat.length) {
+            throw new RouterException("mlp export: layers " + java.util.Arrays.toString(layers) + " need "
+                    + offset + " weights, the export has " + flat.length);
+        }
+        JsonNode mean = s.path("scaler_mean");
+        return new MlpModel(mean.isArray() ? vector(mean) : null,
+                mean.isArray() ? vector(s.path("scaler_std")) : null, w, b);
+    }
+
+    private static TreeEnsembleModel trees(JsonNode s, int dim) {
+        List<TreeEnsembleModel.Tree> trees = new ArrayList<>();
+        for (JsonNode t : s.path("trees")) {
+            JsonNode classes = t.path("leaf_classes");
+            JsonNode counts = t.path("leaf_counts");
+            int[][] leafClasses = new int[classes.size()][];
+            double[][] leafCounts = new double[counts.size()][];
+            for (int i = 0; i < leafClasses.length; i++) {
+                leafClasses[i] = ints(classes.get(i));
+                leafCounts[i] = vector(counts.get(i));
+            }
+            trees.add(new TreeEnsembleModel.Tree(ints(t.path("feature")), vector(t.path("threshold")),
+                    ints(t.path("left")), ints(t.path("right")), leafClasses, leafCounts));
+        }
+        return new TreeEnsembleModel(s.path("forest").asBoolean(), s.path("num_classes").asInt(), dim, trees);
+    }
+
+    private Gate gate(JsonNode g, String dir, int dim) {
+        String kind = g.path(PortableFormat.KIND).asText("");
+        List<String> inputs = new ArrayList<>();
+        g.path("inputs").forEach(n -> inputs.add(n.asText()));
+        switch (kind) {
+            case PortableFormat.TOP1:
+                return Gate.TOP1;
+            case PortableFormat.CONSTANT: {
+                double value = number(g.path("value"));
+                if (!(value >= 0 && value <= 1)) {
+                    throw new RouterException("portable export " + dir + ": constant gate value " + g.path("value")
+                            + " is not in [0, 1]");
+                }
+                return (probability, x) -> value;
+            }
+            case PortableFormat.LOGISTIC:
+                requireInputs(inputs, PortableFormat.CONFIDENCE_INPUTS, dir);
+                return new LogisticGate(vector(g.path("coefficients")), g.path("intercept").asDouble());
+            case PortableFormat.XGBOOST: {
+                List<String> expected = new ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
+                expected.add(PortableFormat.FEATURES_INPUT);
+                requireInputs(inputs, expected, dir);
+                String file = g.path("file").asText();
+                return new BoostedGate(XgbBooster.load(bytes(dir, file), PortableFormat.CONFIDENCE_INPUTS.size() + dim,
+                        dir + "/" + file));
+            }
+            default:
+                throw new RouterException("portable export " + dir + ": gate kind '" + kind
+                        + "' is not supported by this router");
+        }
+    }
+
+    private static void requireInputs(List<String> inputs, List<String> expected, String dir) {
+        if (!inputs.equals(expected)) {
+            throw new RouterException("portable export " + dir + ": gate reads " + inputs + ", this router computes "
+                    + expected);
+        }
+    }
+
+    private byte[] bytes(String dirUri, String name) {
+        Path path = new Path(dirUri, name);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            if (!fs.exists(path)) {
+                throw new RouterException("portable export file " + path + " does not exist");
+            }
+            try (FSDataInputStream in = fs.open(path)) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new RouterException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] vector(JsonNode n) {
+        if (!n.isArray()) {
+            throw new RouterException("portable export: expected a numeric array, found " + n.getNodeType());
+        }
+        double[] out = new double[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = number(n.get(i));
+        }
+        return out;
+    }
+
+    /** Non-finite values travel as the strings "NaN", "Infinity", "-Infinity". */
+    private static double number(JsonNode n) {
+        return n.isTextual() ? Double.parseDouble(n.asText()) : n.asDouble();
+    }
+
+    private static double[][] matrix(JsonNode n) {
+        double[][] out = new double[n.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = vector(n.get(i));
+        }
+        return out;
+    }
+
+    private static int[] ints(JsonNode n) {
+        int[] out = new int[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = n.get(i).asInt();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,134 @@
+package io.tracer.pipeline;
+
+import io.tracer.Columns;
+import io.tracer.Lineage;
+import io.tracer.calibrate.Certification;
+import io.tracer.calibrate.StartPoint;
+import io.tracer.gate.GateModel;
+import io.tracer.gate.GateTrainer;
+import io.tracer.ood.OodGate;
+import io.tracer.zoo.SurrogateModel;
+import io.tracer.zoo.SurrogateSpec;
+import io.tracer.zoo.ZooResult;
+import io.tracer.zoo.ZooTrainer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * RSB: a second surrogate and gate trained on the train rows the first stage defers, chained
+ * after it. The first stage's gate threshold {@code t1} is fixed from the selection split
+ * before the second stage is trained; the cascade is then scored with {@link io.tracer.policy.CascadeScore}
+ * and certified as one policy.
+ */
+public final class RsbFamily {
+    private static final Logger LOG = LoggerFactory.getLogger(RsbFamily.class);
+
+    /** Fewer deferred train rows than this cannot train a second surrogate worth certifying. */
+    public static final long MIN_DEFERRED_ROWS = 200;
+
+    private final ZooTrainer zooTrainer;
+    private final GateTrainer gateTrainer;
+    private final long seed;
+
+    public RsbFamily(ZooTrainer zooTrainer, GateTrainer gateTrainer, long seed) {
+        this.zooTrainer = zooTrainer;
+        this.gateTrainer = gateTrainer;
+        this.seed = seed;
+    }
+
+    /**
+     * An RSB first stage: the L2D candidate and the certification the selection split predicts
+     * for it at one target; its predicted threshold becomes the cascade's t1.
+     */
+    public record FirstStage(CandidateCounts l2d, Certification.Certified predicted) {}
+
+    /**
+     * The first stage for {@code target}: of the L2D candidates, the one the selection split
+     * predicts to certify the most coverage (selection counts scaled to the calibration size);
+     * empty when none is predicted to certify. Reads the selection counts only.
+     */
+    public static Optional<FirstStage> firstStage(List<CandidateCounts> l2d, double target, double delta) {
+        FirstStage best = null;
+        for (CandidateCounts c : l2d) {
+            StartPoint.Prediction p = StartPoint.predict(c.selection(), c.calibration().n(), target, delta);
+            if (p.certification() instanceof Certification.Certified certified
+                    && (best == null || certified.coverage() > best.predicted().coverage())) {
+                best = new FirstStage(c, certified);
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * @param first      the first stage ({@link #firstStage}); its predicted threshold is t1
+     * @param outOfFold  the first surrogate's out-of-fold train predictions (with fold)
+     * @param selection  selection rows predicted by the first surrogate and scored by its gates
+     * @param calibration the same for calibration rows
+     */
+    public Optional<PipelineCandidate> build(double target, SurrogateModel firstSurrogate, SurrogateSpec secondSpec,
+                                             FirstStage first, Dataset<Row> outOfFold, Dataset<Row> selection,
+                                             Dataset<Row> calibration) {
+        String gateName = first.l2d().candidate().gate();
+        GateModel firstGate = first.l2d().candidate().stages().get(0).gate();
+        double t1 = first.predicted().threshold();
+        Dataset<Row> deferred = Lineage.persistCut(GateScores.add(outOfFold, firstGate, "rsb_s1")
+                .where(col("rsb_s1").lt(t1).or(col("rsb_s1").isNaN()))
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
+        Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
+                countDistinct(col(Columns.LABEL_INDEX))).first();
+        long rows = stats.getLong(0);
+        long labels = stats.getLong(1);
+        if (rows < MIN_DEFERRED_ROWS || labels < 2) {
+            LOG.info("rsb at target {}: {} deferred train rows over {} labels, too few for a second stage",
+                    target, rows, labels);
+            deferred.unpersist();
+            return Optional.empty();
+        }
+        LOG.info("rsb at target {}: training a second {} on {} deferred train rows (first gate {} < {})",
+                target, secondSpec.name(), rows, gateName, t1);
+        ZooResult second = zooTrainer.train(deferred, List.of(secondSpec));
+        GateModel secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
+        second.outOfFold().unpersist();
+        deferred.unpersist();
+
+        return Optional.of(new PipelineCandidate(Family.RSB, firstSurrogate.spec().name() + ">" + secondSpec.name(),
+                gateName,
+                List.of(new PolicyStage(1, firstSurrogate, firstGate, t1),
+                        new PolicyStage(2, second.winner(), secondGate, Double.NaN)),
+                target,
+                cascade(selection, gateName, t1, second.winner(), secondGate),
+                cascade(calibration, gateName, t1, second.winner(), secondGate)));
+    }
+
+    /** The cascade's scored rows; the same expression as {@link io.tracer.policy.CascadeScore#combine}. */
+    static Dataset<Row> cascade(Dataset<Row> firstStage, String gateName, double t1,
+                                SurrogateModel second, GateModel secondGate) {
+        boolean flagged = java.util.Arrays.asList(firstStage.columns()).contains(OodGate.FLAG);
+        Dataset<Row> renamed = firstStage
+                .select(col(Columns.TRACE_ID), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
+                        col(GateScores.column(gateName)).as("rsb_s1"),
+                        col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"),
+                        flagged ? col(OodGate.FLAG) : lit(false).as(OodGate.FLAG));
+        Dataset<Row> predicted = SurrogateModel.addAgree(second.predict(renamed));
+        Dataset<Row> scored = GateScores.add(predicted, secondGate, "rsb_s2");
+        Column firstHandles = col("rsb_s1").geq(lit(t1));
+        // The OOD flag (from the first stage's prediction) overrides both stages, as in routing.
+        Column score = when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2"));
+        return scored.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
+                OodGate.neverAcceptedWhenOod(scored, score).as(ScoredColumns.SCORE),
+                when(firstHandles, col("rsb_agree1")).otherwise(col(Columns.AGREE)).as(ScoredColumns.AGREE),
+                when(firstHandles, col("rsb_label1")).otherwise(col(Columns.PREDICTION)).as(ScoredColumns.HANDLED_LABEL),
+                when(firstHandles, lit(1)).otherwise(lit(2)).as(ScoredColumns.STAGE));
+    }
+}

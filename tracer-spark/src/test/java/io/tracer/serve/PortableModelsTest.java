@@ -1,0 +1,171 @@
+package io.tracer.serve;
+
+import io.tracer.Columns;
+import io.tracer.gate.GateModel;
+import io.tracer.policy.export.PortableExporter;
+import io.tracer.policy.export.UnsupportedExportException;
+import io.tracer.testing.SparkTestSession;
+import io.tracer.zoo.LabelIndex;
+import io.tracer.zoo.SurrogateModel;
+import io.tracer.zoo.SurrogatePipelines;
+import io.tracer.zoo.SurrogateSpec;
+import io.tracer.zoo.SyntheticClusters;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Each exporter against MLlib on held-out rows: the router's probability vector and prediction
+ * for every surrogate kind (LR, MLP with scaler, gaussian NB with a partial label set, tree,
+ * forest, XGBoost) and its accept score for the logistic and boosted gates.
+ */
+class PortableModelsTest {
+    static final int K = 5;
+    static final int DIM = 12;
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Configuration conf;
+    static LabelIndex labels;
+    static Dataset<Row> train;
+    static Dataset<Row> heldOutRows;
+
+    @BeforeAll
+    static void data() {
+        spark = SparkTestSession.get();
+        conf = spark.sparkContext().hadoopConfiguration();
+        Dataset<Row> rows = SyntheticClusters.make(700, K, DIM, 0.5, 9);
+        labels = LabelIndex.fromTeacher(rows);
+        train = RouterFixtures.prepare(rows, labels).cache();
+        // Rows the models were fitted on are fine here: this compares arithmetic, not accuracy.
+        heldOutRows = train.orderBy(Columns.TRACE_ID).limit(80).drop(Columns.FEATURES);
+    }
+
+    @Test
+    void logistic() {
+        assertSurrogateMatches(RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM), 1e-12);
+    }
+
+    @Test
+    void mlpWeightsFollowMllibsLayout() {
+        assertSurrogateMatches(RouterFixtures.fit(RouterFixtures.spec("mlp-2x16x8", DIM, K), train, labels, DIM),
+                1e-12);
+    }
+
+    @Test
+    void naiveBayesOverThePartialLabelSetItSaw() {
+        SurrogateSpec spec = RouterFixtures.spec("nb-gaussian", DIM, K);
+        // Without c2: the model has 4 outputs, spread over the 5 labels as SurrogateModel does.
+        Dataset<Row> partial = train.where(col(Columns.TEACHER).notEqual("c2"));
+        PipelineModel p = SurrogatePipelines.build(spec, DIM, K, 1).fit(partial);
+        SurrogateModel nb = new SurrogateModel(spec, labels, p, new int[] {0, 1, 3, 4});
+        assertSurrogateMatches(nb, 1e-12);
+    }
+
+    @Test
+    void decisionTree() {
+        assertSurrogateMatches(RouterFixtures.fit(RouterFixtures.spec("tree", DIM, K), train, labels, DIM), 0.0);
+    }
+
+    @Test
+    void randomForestAveragesNormalisedLeafCounts() {
+        assertSurrogateMatches(RouterFixtures.fit(RouterFixtures.spec("forest", DIM, K), train, labels, DIM), 1e-15);
+    }
+
+    @Test
+    void xgboostNativeModel() {
+        assertSurrogateMatches(RouterFixtures.fit(RouterFixtures.spec("xgb", DIM, K), train, labels, DIM), 0.0);
+    }
+
+    @Test
+    void logisticAndBoostedGates() {
+        SurrogateModel lr = RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM);
+        for (String name : List.of("logistic", "boosted")) {
+            GateModel gate = RouterFixtures.gate(name, lr, train);
+            PortableStage stage = exportAndRead(lr, gate, "gate-" + name);
+            List<Row> scored = gate.score(lr.predict(heldOutRows))
+                    .select(Columns.EMBEDDING, Columns.ACCEPT_SCORE).collectAsList();
+            double maxDiff = 0;
+            for (Row r : scored) {
+                double[] x = widen(RouterFixtures.embedding(r));
+                double score = stage.gate().score(stage.surrogate().predict(x).probability(), x);
+                maxDiff = Math.max(maxDiff, Math.abs(score - r.getDouble(1)));
+            }
+            System.out.println("[portable-models] gate " + name + ": max |score diff| " + maxDiff);
+            assertTrue(maxDiff <= 1e-12, name + " gate differs by " + maxDiff);
+        }
+    }
+
+    @Test
+    void classThresholdsAreRefusedNotApproximated() {
+        SurrogateModel lr = RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM);
+        LogisticRegressionModel m = (LogisticRegressionModel) lr.pipeline().stages()[0];
+        LogisticRegressionModel withThresholds = m.copy(ParamMap.empty());
+        withThresholds.setThresholds(new double[] {0.5, 0.5, 0.5, 0.5, 0.1});
+        SurrogateModel odd = new SurrogateModel(lr.spec(), labels,
+                new PipelineModel("p", new Transformer[] {withThresholds}));
+        UnsupportedExportException e = assertThrows(UnsupportedExportException.class,
+                () -> new PortableExporter(conf).export(odd, null, uri("refused")));
+        assertTrue(e.getMessage().contains("class thresholds"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("refused").resolve(PortableFormat.MODEL_FILE)), "no partial export");
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static void assertSurrogateMatches(SurrogateModel s, double tolerance) {
+        PortableStage stage = exportAndRead(s, null, s.spec().name());
+        List<Row> predicted = s.predict(heldOutRows)
+                .select(Columns.EMBEDDING, Columns.PROBABILITY, Columns.PREDICTION).collectAsList();
+        double maxDiff = 0;
+        for (Row r : predicted) {
+            Classifier.Output out = stage.surrogate().predict(widen(RouterFixtures.embedding(r)));
+            double[] expected = ((Vector) r.get(1)).toArray();
+            assertEquals(expected.length, out.probability().length);
+            for (int i = 0; i < expected.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(expected[i] - out.probability()[i]));
+            }
+            assertEquals((int) r.getDouble(2), out.prediction(), s.spec().name() + " prediction");
+        }
+        System.out.println("[portable-models] " + s.spec().name() + ": " + predicted.size()
+                + " rows, predictions equal, max |probability diff| " + maxDiff);
+        assertTrue(maxDiff <= tolerance, s.spec().name() + " probabilities differ by " + maxDiff);
+    }
+
+    private static PortableStage exportAndRead(SurrogateModel s, GateModel g, String name) {
+        new PortableExporter(conf).export(s, g, uri(name));
+        return new PortableReader(conf).read(1, uri(name), 0.5, K, DIM);
+    }
+
+    private static String uri(String name) {
+        return dir.resolve(name).toUri().toString();
+    }
+
+    private static double[] widen(float[] f) {
+        double[] x = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            x[i] = f[i];
+        }
+        return x;
+    }
+}
