@@ -1,10 +1,10 @@
 -- Frontier at one target for the latest succeeded run: every family's certification outcome,
 -- the selected one first.
--- Placeholders: ${lakehouse} = the lakehouse root (tracer.lakehouse.root);
+-- Placeholders: ${tables} = the table prefix (tracer.lakehouse.catalog, e.g. main.tracer; see the notebook);
 --               ${target} = the agreement target, e.g. 0.95.
 WITH latest AS (
   SELECT run_id
-  FROM delta.`${lakehouse}/runs`
+  FROM ${tables}.runs
   WHERE status = 'succeeded'
   ORDER BY started_at DESC
   LIMIT 1
@@ -12,7 +12,7 @@ WITH latest AS (
 SELECT f.run_id, f.target, f.delta, f.family, f.surrogate, f.gate, f.selected, f.certified,
        f.threshold, f.coverage_cal, f.agreement_cal, f.agreement_lower, f.p_value, f.accepted,
        f.agreeing, f.calibration_rows, f.coverage_selection, f.reason
-FROM delta.`${lakehouse}/frontier` f
+FROM ${tables}.frontier f
 JOIN latest l ON f.run_id = l.run_id
 WHERE abs(f.target - ${target}) < 1e-9
 ORDER BY f.selected DESC, f.coverage_cal DESC NULLS LAST, f.family

@@ -1,5 +1,7 @@
 package io.tracer.bench;
 
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.Embedder;
@@ -30,7 +32,8 @@ public record Banking77Data(String trainUri, String testUri, double embedSeconds
     private static String embed(SparkSession spark, TracerConfig config, LakehouseLayout layout, String csvUri,
                                 String outUri) {
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
-                .load(TraceSource.of(csvUri), layout.quarantine(), "bench-banking77");
+                .load(TraceSource.of(csvUri), new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE),
+                        "bench-banking77");
         Dataset<Row> embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
                 .embed(loaded.valid()).embedded();
         embedded.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)

@@ -1,5 +1,7 @@
 package io.tracer.cli;
 
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
 import io.tracer.traces.LoadedTraces;
@@ -51,7 +53,8 @@ public final class EmbedCommand extends SparkCommand {
     @Override
     int run(JobContext job) {
         SparkSession spark = job.spark();
-        String quarantineUri = quarantine != null ? quarantine : job.layout().quarantine();
+        String quarantineUri = quarantine != null ? quarantine
+                : new DeltaWriter(spark, job.layout()).prepare(MetricTable.QUARANTINE);
         String cacheUri = cache != null ? cache : job.layout().embeddingCache();
         String run = runId.orNew().value();
         long start = System.nanoTime();

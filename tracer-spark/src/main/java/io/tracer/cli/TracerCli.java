@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tracer", mixinStandardHelpOptions = true, versionProvider = TracerCli.Version.class,
         description = "Learns from LLM traces when a cheap surrogate can answer instead, "
                 + "with a certified agreement guarantee.",
-        subcommands = {GenerateCommand.class, EmbedCommand.class, FitCommand.class, DemoCommand.class,
+        subcommands = {GenerateCommand.class, EmbedCommand.class, ScanCommand.class, FitCommand.class, DemoCommand.class,
                 RouteCommand.class, AuditCommand.class, ReportCommand.class, UpdateCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {

@@ -73,6 +73,8 @@ public final class ConfigKeys {
 
     public static final String LAKEHOUSE = "tracer.lakehouse";
     public static final String LAKEHOUSE_ROOT = "tracer.lakehouse.root";
+    public static final String LAKEHOUSE_CATALOG = "tracer.lakehouse.catalog";
+    /** Deprecated: the older name of {@link #LAKEHOUSE_CATALOG}, still read as it. */
     public static final String LAKEHOUSE_DATABASE = "tracer.lakehouse.database";
 
     public static final String REPORT = "tracer.report";
@@ -83,6 +85,13 @@ public final class ConfigKeys {
     public static final String REPORT_EXAMPLES_PER_LABEL = "tracer.report.examples-per-label";
     public static final String REPORT_BOUNDARY_SAMPLE = "tracer.report.boundary-sample";
     public static final String REPORT_BOUNDARY_PAIRS = "tracer.report.boundary-pairs";
+
+    public static final String SCAN = "tracer.scan";
+    public static final String SCAN_SAMPLE_ROWS = "tracer.scan.sample-rows";
+    public static final String SCAN_HELDOUT_SHARE = "tracer.scan.heldout-share";
+    public static final String SCAN_SURROGATE = "tracer.scan.surrogate";
+    public static final String SCAN_EMBED_SAMPLE_ROWS = "tracer.scan.embed-sample-rows";
+    public static final String SCAN_TAIL_ROWS = "tracer.scan.tail-rows";
 
     public static final String SPARK = "tracer.spark";
     public static final String SPARK_DEFAULT_MASTER = "tracer.spark.default-master";

@@ -31,6 +31,7 @@ public record TracerConfig(
         Pipeline pipeline,
         Lakehouse lakehouse,
         Report report,
+        Scan scan,
         SparkSettings spark,
         Source source) {
 
@@ -133,9 +134,74 @@ public record TracerConfig(
         }
     }
 
-    public record Lakehouse(String root, String database) {
+    /**
+     * Where the lakehouse lives ({@value ConfigKeys#LAKEHOUSE}).
+     *
+     * @param root    Hadoop URI of the root: a directory per metric table, the policies, reports, caches
+     * @param catalog the table prefix in the catalog ({@code db} or {@code catalog.schema}), "" for
+     *                paths only; every metric table is then {@code <catalog>.<table>}, an external
+     *                Delta table at {@code <root>/<table>}
+     */
+    public record Lakehouse(String root, String catalog) {
+        /** A database, or catalog.schema: unquoted identifiers (letters, digits, _). */
+        private static final java.util.regex.Pattern PREFIX =
+                java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
         public Lakehouse {
             require(!root.isBlank(), LAKEHOUSE_ROOT, "must not be blank");
+            catalog = catalog == null ? "" : catalog.trim();
+            require(catalog.isEmpty() || PREFIX.matcher(catalog).matches(), LAKEHOUSE_CATALOG, "'" + catalog
+                    + "' is not a table prefix: a database (tracer) or catalog.schema (main.tracer), letters, "
+                    + "digits and _");
+        }
+
+        /**
+         * The configured keys as one prefix: {@value ConfigKeys#LAKEHOUSE_DATABASE} is the older
+         * name of {@value ConfigKeys#LAKEHOUSE_CATALOG} and is read as it (with a warning once per
+         * process); both set to different values is an error, since the tables have one home.
+         */
+        static Lakehouse of(String root, String catalog, String database) {
+            String c = catalog.trim();
+            String d = database.trim();
+            if (!d.isEmpty()) {
+                require(c.isEmpty() || c.equals(d), LAKEHOUSE_DATABASE, "is deprecated and says '" + d + "' while "
+                        + LAKEHOUSE_CATALOG + " says '" + c + "'; the tables have one home: set "
+                        + LAKEHOUSE_CATALOG + " only");
+                if (DATABASE_WARNED.compareAndSet(false, true)) {
+                    org.slf4j.LoggerFactory.getLogger(TracerConfig.class).warn("configuration {} is deprecated: "
+                            + "read as {} = \"{}\" (every metric table is a catalog table under that prefix); "
+                            + "rename the key in your profile", LAKEHOUSE_DATABASE, LAKEHOUSE_CATALOG, d);
+                }
+                c = d;
+            }
+            return new Lakehouse(root, c);
+        }
+
+        /** True when the metric tables are catalog tables. */
+        public boolean inCatalog() {
+            return !catalog.isEmpty();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean DATABASE_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * {@code tracer scan} ({@value ConfigKeys#SCAN}): the quick read of a trace table.
+     *
+     * @param sampleRows      valid rows with an embedding the surrogate is fitted and judged on
+     * @param heldoutShare    share of the sample held out to judge it
+     * @param surrogate       the zoo candidate the scan fits
+     * @param embedSampleRows texts embedded for the estimate when the table has no embeddings
+     * @param tailRows        a label with fewer valid rows than this is in the long tail
+     */
+    public record Scan(int sampleRows, double heldoutShare, String surrogate, int embedSampleRows, int tailRows) {
+        public Scan {
+            require(sampleRows >= 200, SCAN_SAMPLE_ROWS, "must be at least 200, was " + sampleRows);
+            require(heldoutShare > 0 && heldoutShare < 1, SCAN_HELDOUT_SHARE, "must be in (0, 1), was " + heldoutShare);
+            require(!surrogate.isBlank(), SCAN_SURROGATE, "must name a zoo candidate");
+            require(embedSampleRows >= 0, SCAN_EMBED_SAMPLE_ROWS, "must be >= 0, was " + embedSampleRows);
+            require(tailRows >= 1, SCAN_TAIL_ROWS, "must be at least 1, was " + tailRows);
         }
     }
 
@@ -226,11 +292,15 @@ public record TracerConfig(
                             root.getInt(CALIBRATE_GRID_SIZE), root.getDouble(CALIBRATE_MIN_COVERAGE),
                             root.getDouble(CALIBRATE_DEPLOY_TARGET)),
                     new Pipeline(root.getStringList(PIPELINE_FAMILIES)),
-                    new Lakehouse(root.getString(LAKEHOUSE_ROOT), root.getString(LAKEHOUSE_DATABASE)),
+                    Lakehouse.of(root.getString(LAKEHOUSE_ROOT), root.getString(LAKEHOUSE_CATALOG),
+                            root.getString(LAKEHOUSE_DATABASE)),
                     new Report(root.getLong(REPORT_DAILY_VOLUME), root.getDouble(REPORT_PRICE_PER_CALL),
                             root.getInt(REPORT_WORST_LABELS), root.getBoolean(REPORT_ENABLED),
                             root.getInt(REPORT_EXAMPLES_PER_LABEL), root.getInt(REPORT_BOUNDARY_SAMPLE),
                             root.getInt(REPORT_BOUNDARY_PAIRS)),
+                    new Scan(root.getInt(SCAN_SAMPLE_ROWS), root.getDouble(SCAN_HELDOUT_SHARE),
+                            root.getString(SCAN_SURROGATE), root.getInt(SCAN_EMBED_SAMPLE_ROWS),
+                            root.getInt(SCAN_TAIL_ROWS)),
                     new SparkSettings(root.getString(SPARK_DEFAULT_MASTER), root.getInt(SPARK_SHUFFLE_PARTITIONS)),
                     new Source(root));
         } catch (ConfigException e) {

@@ -1,5 +1,7 @@
 package io.tracer.fit;
 
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.LoadedTraces;
@@ -44,7 +46,8 @@ public final class LoadStage implements FitStage<FitRequest, LoadStage.Loaded> {
 
     @Override
     public Loaded run(FitRequest request) {
-        return new Loaded(request, new TraceLoader(spark, config).load(request.traces(), layout.quarantine(),
+        return new Loaded(request, new TraceLoader(spark, config).load(request.traces(),
+                new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE),
                 request.runId()));
     }
 }

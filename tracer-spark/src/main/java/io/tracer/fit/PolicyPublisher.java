@@ -1,5 +1,6 @@
 package io.tracer.fit;
 
+import io.tracer.CodeVersion;
 import io.tracer.calibrate.Certification;
 import io.tracer.certify.TargetOutcome;
 import io.tracer.config.TracerConfig;

@@ -1,5 +1,6 @@
 package io.tracer.fit;
 
+import io.tracer.CodeVersion;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;

@@ -2,6 +2,7 @@ package io.tracer.lakehouse;
 
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
+import io.tracer.CodeVersion;
 import io.tracer.TracerException;
 import io.tracer.config.ConfigKeys;
 import org.apache.spark.sql.Column;
@@ -21,11 +22,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * Writes one run's rows into a metric table, idempotently: writing run r again replaces r's
@@ -33,9 +36,22 @@ import static org.apache.spark.sql.functions.col;
  * copy, and leaves other runs' rows alone. Each commit carries the run id as its userMetadata,
  * so DESCRIBE HISTORY shows which run made it.
  *
- * <p>The table is created with its explicit schema (comments included) when absent. The tables
- * are not partitioned: they hold a few rows per run, and partitioning by a high-cardinality run
- * id would only make small files; replaceWhere on a data column works without partitions.
+ * <p>Without a catalog prefix a table is its path, {@code <root>/<table>}. With one
+ * ({@link LakehouseLayout#catalog()}) it is the catalog table {@code <catalog>.<table>}, an
+ * external Delta table at that same path, and rows go through the name
+ * ({@code writeTo(name).overwrite(run_id = r)}, the same replaceWhere underneath). A Delta table
+ * already at the path (a lakehouse from before the catalog, or an older registration) is
+ * registered in place; nothing is copied.
+ *
+ * <p>Every table describes itself ({@link #ensure}): created with its explicit schema, the column
+ * comments, its table comment and the properties {@value TableDefinition#SCHEMA_VERSION} and
+ * {@value TableDefinition#WRITER_VERSION}; a table from an older release gets the columns added
+ * since its schema version (with their comments), and comments and properties brought up to date.
+ * A table written by a newer release (higher schema version) is refused, never altered.
+ *
+ * <p>The tables are not partitioned: they hold a few rows per run, and partitioning by a
+ * high-cardinality run id would only make small files; replaceWhere on a data column works
+ * without partitions.
  */
 public final class DeltaWriter {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
@@ -44,7 +60,7 @@ public final class DeltaWriter {
 
     private final SparkSession spark;
     private final LakehouseLayout layout;
-    private final Set<MetricTable> ready = ConcurrentHashMap.newKeySet();
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
     public DeltaWriter(SparkSession spark, LakehouseLayout layout) {
         this.spark = spark;
@@ -58,44 +74,68 @@ public final class DeltaWriter {
      *
      * @return the Delta version this write committed
      * @throws TracerException   when the DataFrame does not match the table's schema
-     * @throws BadInputException when the table on disk has a different schema, or the run id is unusable
+     * @throws BadInputException when the table has a different schema, was written by a newer
+     *                           release, or the run id is unusable
      */
     public long write(MetricTable table, String runId, Dataset<Row> rows) {
+        return write(table.definition(), runId, rows);
+    }
+
+    long write(TableDefinition table, String runId, Dataset<Row> rows) {
         requireRunId(runId);
-        Dataset<Row> conformed = conform(table, rows);
-        String uri = layout.uri(table);
-        ensureTable(table, uri);
+        Dataset<Row> conformed = conform(table.name(), table.schema(), rows);
+        String sqlName = ensure(table);
+        Optional<String> name = layout.catalogTable(table.name());
         try {
-            conformed.write()
-                    .format("delta")
-                    .mode("overwrite")
-                    .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
-                    .option("userMetadata", runId)
-                    .save(uri);
+            if (name.isPresent()) {
+                conformed.writeTo(name.get())
+                        .option("userMetadata", runId)
+                        .overwrite(col(MetricTables.RUN_ID).equalTo(lit(runId)));
+            } else {
+                conformed.write()
+                        .format("delta")
+                        .mode("overwrite")
+                        .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
+                        .option("userMetadata", runId)
+                        .save(layout.uri(table.name()));
+            }
         } catch (Exception e) {
             // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
             if (mentions(e, "DELTA_REPLACE_WHERE_MISMATCH") || mentions(e, "does not conform to partial table overwrite")) {
-                throw new TracerException("rows written to " + table.tableName() + " for run " + runId
+                throw new TracerException("rows written to " + table.name() + " for run " + runId
                         + " include rows whose run_id is not '" + runId + "'", e);
             }
-            throw e;
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new TracerException("cannot write run " + runId + " to " + sqlName + ": " + e.getMessage(), e);
         }
-        long version = DeltaTable.forPath(spark, uri).history(1).select("version").head().getLong(0);
-        LOG.info("wrote run {} to {} (Delta version {})", runId, uri, version);
+        long version = spark.sql("DESCRIBE HISTORY " + sqlName + " LIMIT 1").select("version").head().getLong(0);
+        LOG.info("wrote run {} to {} (Delta version {})", runId, sqlName, version);
         return version;
+    }
+
+    /**
+     * Makes sure {@code table} exists and describes itself, as before a write, and returns where
+     * to append to it: its catalog name (backtick-quoted) with a catalog prefix, else its URI.
+     * The quarantine is appended to this way ({@code io.tracer.traces.TraceLoader}).
+     */
+    public String prepare(MetricTable table) {
+        ensure(table.definition());
+        return layout.catalogTable(table).orElseGet(() -> layout.uri(table));
     }
 
     /**
      * Checks {@code rows} against the table's schema (names and types; nullability is checked
      * by Delta on write) and selects the columns in the table's order.
      */
-    static Dataset<Row> conform(MetricTable table, Dataset<Row> rows) {
-        String problems = schemaProblems(table.schema(), rows.schema());
+    static Dataset<Row> conform(String table, StructType schema, Dataset<Row> rows) {
+        String problems = schemaProblems(schema, rows.schema());
         if (!problems.isEmpty()) {
-            throw new TracerException("rows for metric table " + table.tableName() + " do not match its schema: "
-                    + problems + ". Expected " + table.schema().simpleString());
+            throw new TracerException("rows for metric table " + table + " do not match its schema: "
+                    + problems + ". Expected " + schema.simpleString());
         }
-        Column[] cols = Arrays.stream(table.schema().fieldNames()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+        Column[] cols = Arrays.stream(schema.fieldNames()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
         return rows.select(cols);
     }
 
@@ -151,33 +191,176 @@ public final class DeltaWriter {
         return a.equals(b);
     }
 
-    private void ensureTable(MetricTable table, String uri) {
-        if (ready.contains(table)) {
-            return;
+    /**
+     * Creates the table, or registers the Delta table at its path, or brings an existing one up to
+     * this release's schema, comments and properties; returns its SQL name. Done once per writer
+     * and table.
+     */
+    private String ensure(TableDefinition table) {
+        String uri = layout.uri(table.name());
+        String sqlName = layout.sqlName(table.name());
+        if (ready.contains(table.name())) {
+            return sqlName;
         }
-        if (DeltaTable.isDeltaTable(spark, uri)) {
-            StructType onDisk = DeltaTable.forPath(spark, uri).toDF().schema();
-            List<StructField> added = addedColumns(table.schema(), onDisk,
-                    MetricTables.addedSinceFirstRelease(table.schema()));
-            if (!added.isEmpty()) {
-                addColumns(table, uri, added);
-                onDisk = DeltaTable.forPath(spark, uri).toDF().schema();
-            }
-            String problems = schemaProblems(table.schema(), onDisk);
-            if (!problems.isEmpty()) {
-                throw new BadInputException("metric table " + table.tableName() + " at " + uri
-                        + " has a different schema than this tracer writes: " + problems
-                        + ". Point " + ConfigKeys.LAKEHOUSE_ROOT + " elsewhere or migrate the table.");
+        Optional<String> name = layout.catalogTable(table.name());
+        boolean exists;
+        if (name.isPresent()) {
+            exists = registered(name.get());
+            if (!exists) {
+                createSchemaIfMissing();
+                if (DeltaTable.isDeltaTable(spark, uri)) {
+                    // Written before the catalog (a path-only lakehouse, or an older registration that
+                    // is gone): register the data where it is; the checks below bring it up to date.
+                    spark.sql("CREATE TABLE IF NOT EXISTS " + name.get() + " USING delta LOCATION " + literal(uri));
+                    LOG.info("registered the metric table at {} as {}", uri, name.get());
+                    exists = true;
+                }
             }
         } else {
-            // DDL rather than a DataFrame write, so NOT NULL and the column comments are kept;
-            // IF NOT EXISTS, so two runs creating the same table at once both succeed.
-            spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + uri.replace("`", "``") + "` ("
-                    + table.schema().toDDL() + ") USING delta");
-            LOG.debug("created metric table {} at {}", table.tableName(), uri);
+            exists = DeltaTable.isDeltaTable(spark, uri);
         }
-        layout.catalogTable(table).ifPresent(name -> register(name, uri));
-        ready.add(table);
+        if (!exists) {
+            // DDL rather than a DataFrame write, so NOT NULL, the comments and the properties are
+            // kept; IF NOT EXISTS, so two runs creating the same table at once both succeed.
+            spark.sql("CREATE TABLE IF NOT EXISTS " + sqlName + " (" + table.schema().toDDL() + ") USING delta"
+                    + " COMMENT " + literal(table.comment())
+                    + " TBLPROPERTIES (" + properties(table) + ")"
+                    + (name.isPresent() ? " LOCATION " + literal(uri) : ""));
+            LOG.debug("created metric table {} at {}", sqlName, uri);
+        }
+        Detail detail = detail(sqlName);
+        if (name.isPresent() && !sameLocation(detail.location(), uri)) {
+            LOG.warn("catalog table {} is at {}, not at {} under the lakehouse root: tracer reads and writes the "
+                    + "catalog table", name.get(), detail.location(), uri);
+        }
+        evolve(table, sqlName, detail);
+        ready.add(table.name());
+        return sqlName;
+    }
+
+    /**
+     * Schema evolution and self-description of an existing table: refuses a table a newer release
+     * wrote; adds the columns added since the table's schema version (all added columns when it
+     * has none: an older release that did not record it); refuses any other difference; then sets
+     * column comments, table comment and properties where they differ from this release's.
+     */
+    private void evolve(TableDefinition table, String sqlName, Detail detail) {
+        int onDiskVersion = schemaVersion(detail.properties());
+        if (onDiskVersion > table.schemaVersion()) {
+            throw new BadInputException("metric table " + sqlName + " has schema version " + onDiskVersion
+                    + " (written by tracer " + detail.properties().getOrDefault(TableDefinition.WRITER_VERSION, "?")
+                    + "); this tracer (" + CodeVersion.get() + ") writes version " + table.schemaVersion()
+                    + ": run a newer tracer, or point " + ConfigKeys.LAKEHOUSE_ROOT + " elsewhere");
+        }
+        StructType onDisk = schema(sqlName);
+        List<StructField> added = addedColumns(table.schema(), onDisk, table.addedAfter(onDiskVersion));
+        if (!added.isEmpty()) {
+            StructType columns = new StructType(added.toArray(new StructField[0]));
+            spark.sql("ALTER TABLE " + sqlName + " ADD COLUMNS (" + columns.toDDL() + ")");
+            LOG.info("metric table {}: added columns {} (schema version {} -> {})", sqlName,
+                    Arrays.stream(columns.fieldNames()).toList(), onDiskVersion == 0 ? "unrecorded" : onDiskVersion,
+                    table.schemaVersion());
+            onDisk = schema(sqlName);
+        }
+        String problems = schemaProblems(table.schema(), onDisk);
+        if (!problems.isEmpty()) {
+            throw new BadInputException("metric table " + sqlName + " has a different schema than this tracer writes: "
+                    + problems + ". Point " + ConfigKeys.LAKEHOUSE_ROOT + " elsewhere or migrate the table.");
+        }
+        for (StructField f : table.schema().fields()) {
+            String want = f.getComment().getOrElse(() -> "");
+            String have = onDisk.apply(f.name()).getComment().getOrElse(() -> "");
+            if (!want.equals(have)) {
+                spark.sql("ALTER TABLE " + sqlName + " ALTER COLUMN " + quoteColumn(f.name()) + " COMMENT "
+                        + literal(want));
+            }
+        }
+        if (!table.comment().equals(detail.description())
+                || !String.valueOf(table.schemaVersion()).equals(detail.properties().get(TableDefinition.SCHEMA_VERSION))
+                || !CodeVersion.get().equals(detail.properties().get(TableDefinition.WRITER_VERSION))) {
+            spark.sql("ALTER TABLE " + sqlName + " SET TBLPROPERTIES ('comment' = " + literal(table.comment()) + ", "
+                    + properties(table) + ")");
+            LOG.debug("metric table {}: comment and properties set (schema version {}, writer {})", sqlName,
+                    table.schemaVersion(), CodeVersion.get());
+        }
+    }
+
+    /** The table's {@value TableDefinition#SCHEMA_VERSION}, 0 when it has none (written before it was recorded). */
+    static int schemaVersion(Map<String, String> properties) {
+        String v = properties.get(TableDefinition.SCHEMA_VERSION);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInputException("table property " + TableDefinition.SCHEMA_VERSION + " = '" + v
+                    + "' is not a number");
+        }
+    }
+
+    private static String properties(TableDefinition table) {
+        return "'" + TableDefinition.SCHEMA_VERSION + "' = '" + table.schemaVersion() + "', '"
+                + TableDefinition.WRITER_VERSION + "' = " + literal(CodeVersion.get());
+    }
+
+    /** What DESCRIBE DETAIL says of a table that matters here. */
+    private record Detail(String location, String description, Map<String, String> properties) {}
+
+    private Detail detail(String sqlName) {
+        Row r = spark.sql("DESCRIBE DETAIL " + sqlName).select("location", "description", "properties").head();
+        Map<String, String> props = r.isNullAt(2) ? Map.of() : r.getJavaMap(2);
+        return new Detail(r.getString(0), r.isNullAt(1) ? "" : r.getString(1), Map.copyOf(props));
+    }
+
+    private StructType schema(String sqlName) {
+        return spark.table(sqlName).schema();
+    }
+
+    private boolean registered(String name) {
+        try {
+            return spark.catalog().tableExists(name);
+        } catch (Exception e) {
+            throw new TracerException("cannot look up " + name + " in the catalog: " + e.getMessage(), e);
+        }
+    }
+
+    private void createSchemaIfMissing() {
+        String prefix = layout.catalog();
+        boolean exists;
+        try {
+            exists = spark.catalog().databaseExists(prefix);
+        } catch (Exception e) {
+            exists = false;
+        }
+        if (!exists) {
+            try {
+                spark.sql("CREATE SCHEMA IF NOT EXISTS " + LakehouseLayout.quote(prefix));
+                LOG.info("created schema {} for the metric tables", prefix);
+            } catch (Exception e) {
+                throw new TracerException("cannot create schema " + prefix + " (" + ConfigKeys.LAKEHOUSE_CATALOG
+                        + "): " + e.getMessage() + "; create it, or grant CREATE SCHEMA", e);
+            }
+        }
+    }
+
+    /** Same place, whatever the spelling of an absolute local URI (file:/x, file:///x) or a trailing slash. */
+    static boolean sameLocation(String a, String b) {
+        return normalise(a).equals(normalise(b));
+    }
+
+    private static String normalise(String uri) {
+        String u = uri == null ? "" : uri.trim().replaceFirst("^file:///", "file:/");
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** A Spark SQL string literal. */
+    static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static String quoteColumn(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     /**
@@ -202,31 +385,6 @@ public final class DeltaWriter {
             withAdded = withAdded.add(f);
         }
         return schemaProblems(expected, withAdded).isEmpty() ? added : List.of();
-    }
-
-    /**
-     * Schema evolution: a table written by an older release gets this release's new columns,
-     * appended with their comments (older rows read them as null). Writes match columns by name,
-     * so their position does not matter.
-     */
-    private void addColumns(MetricTable table, String uri, List<StructField> added) {
-        StructType columns = new StructType(added.toArray(new StructField[0]));
-        spark.sql("ALTER TABLE delta.`" + uri.replace("`", "``") + "` ADD COLUMNS (" + columns.toDDL() + ")");
-        LOG.info("metric table {} at {}: added columns {} (written by an older release)", table.tableName(), uri,
-                Arrays.stream(columns.fieldNames()).toList());
-    }
-
-    private void register(String name, String uri) {
-        String db = LakehouseLayout.quote(layout.database());
-        try {
-            if (!spark.catalog().databaseExists(layout.database())) {
-                spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
-            }
-            spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + uri.replace("'", "\\'") + "'");
-        } catch (Exception e) {
-            throw new TracerException("cannot register " + name + " at " + uri + " in the catalog: " + e.getMessage(), e);
-        }
-        LOG.info("registered {} at {}", name, uri);
     }
 
     private static void requireRunId(String runId) {

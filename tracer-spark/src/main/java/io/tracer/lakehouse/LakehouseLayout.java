@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
 /**
  * Where everything lives under the lakehouse root: {@code <root>/<table name>} for each
  * {@link MetricTable}, {@code <root>/policies} for the policy store and {@code <root>/reports}
- * for the HTML reports. Optionally the tables
- * are also registered in a catalog database under their table names.
+ * for the HTML reports. With a catalog prefix every metric table is also the catalog table
+ * {@code <catalog>.<table name>}, an external Delta table whose data is at the same path; tracer
+ * then reads and writes it by that name ({@link DeltaWriter}, {@link LakehouseTables}).
  *
- * @param root     the qualified root URI, without a trailing slash
- * @param database catalog database (may be two-part, {@code catalog.schema}), or "" for none
+ * @param root    the qualified root URI, without a trailing slash
+ * @param catalog the catalog prefix: a database ({@code tracer}) or {@code catalog.schema}
+ *                ({@code main.tracer}), or "" for paths only
  */
-public record LakehouseLayout(String root, String database) {
+public record LakehouseLayout(String root, String catalog) {
     public static final String POLICIES_DIR = "policies";
     public static final String REPORTS_DIR = "reports";
 
@@ -32,10 +34,10 @@ public record LakehouseLayout(String root, String database) {
             throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_ROOT + ": must not be blank");
         }
         root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
-        database = database == null ? "" : database.trim();
-        if (!database.isEmpty() && !IDENTIFIER.matcher(database).matches()) {
-            throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_DATABASE + ": '" + database
-                    + "' is not a database name (letters, digits, _; optionally catalog.schema)");
+        catalog = catalog == null ? "" : catalog.trim();
+        if (!catalog.isEmpty() && !IDENTIFIER.matcher(catalog).matches()) {
+            throw new BadInputException("configuration " + ConfigKeys.LAKEHOUSE_CATALOG + ": '" + catalog
+                    + "' is not a table prefix (letters, digits, _: a database, or catalog.schema)");
         }
     }
 
@@ -57,12 +59,16 @@ public record LakehouseLayout(String root, String database) {
     public static LakehouseLayout of(TracerConfig.Lakehouse config, Configuration hadoopConf,
                                      java.nio.file.Path workingDir) {
         return new LakehouseLayout(qualify(config.root(), hadoopConf, workingDir.toAbsolutePath()),
-                config.database());
+                config.catalog());
     }
 
     /** The URI of a metric table. */
     public String uri(MetricTable table) {
-        return root + "/" + table.tableName();
+        return uri(table.tableName());
+    }
+
+    String uri(String tableName) {
+        return root + "/" + tableName;
     }
 
     public String runs() { return uri(MetricTable.RUNS); }
@@ -97,14 +103,35 @@ public record LakehouseLayout(String root, String database) {
         return root + "/" + POLICIES_DIR;
     }
 
-    /** The catalog database, when tables are registered in one. */
-    public Optional<String> catalogDatabase() {
-        return database.isEmpty() ? Optional.empty() : Optional.of(database);
+    /** The catalog prefix, when the metric tables are catalog tables. */
+    public Optional<String> catalogPrefix() {
+        return catalog.isEmpty() ? Optional.empty() : Optional.of(catalog);
     }
 
-    /** The table's quoted catalog name ({@code `db`.`runs`}), when a database is set. */
+    /** The table's quoted catalog name ({@code `main`.`tracer`.`runs`}), when a catalog prefix is set. */
     public Optional<String> catalogTable(MetricTable table) {
-        return catalogDatabase().map(db -> quote(db) + "." + quote(table.tableName()));
+        return catalogTable(table.tableName());
+    }
+
+    Optional<String> catalogTable(String tableName) {
+        return catalogPrefix().map(prefix -> quote(prefix) + "." + quote(tableName));
+    }
+
+    /**
+     * How SQL names the table: its catalog name with a catalog prefix, else its path
+     * ({@code delta.`<root>/<table>`}).
+     */
+    public String sqlName(MetricTable table) {
+        return sqlName(table.tableName());
+    }
+
+    String sqlName(String tableName) {
+        return catalogTable(tableName).orElseGet(() -> pathName(uri(tableName)));
+    }
+
+    /** {@code delta.`<uri>`}: a Delta table named by its path. */
+    static String pathName(String uri) {
+        return "delta.`" + uri.replace("`", "``") + "`";
     }
 
     private static Path local(String relative, Configuration hadoopConf, java.nio.file.Path workingDir)

@@ -2,6 +2,7 @@ package io.tracer.lakehouse;
 
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Typed rows of the metric tables written from the driver (small: one per run, target or
@@ -34,4 +35,23 @@ public final class MetricRows {
     public record HistoryRow(String runId, String versionId, String previousVersionId, Timestamp publishedAt,
                              String policyUri, boolean madeCurrent, String method, double target, boolean certified,
                              String reason) {}
+
+    /** One row of the scans table ({@code tracer scan}). */
+    public record ScanRow(String runId, Timestamp scannedAt, String tracesUri, Long tracesVersion, long rowsRead,
+                          long rowsInvalid, long rowsDuplicates, long rowsValid, double invalidShare,
+                          boolean tooManyInvalid, Map<String, Long> quarantineByReason, boolean quarantineWritten,
+                          double duplicateShare, int labels, Map<String, Long> labelCounts, int tailRows,
+                          int tailLabels, double tailShare, int headLabels, Integer inputCharsMin,
+                          Integer inputCharsP50, Integer inputCharsP90, Integer inputCharsP99, Integer inputCharsMax,
+                          Double inputCharsMean, String embeddingColumn, Integer embeddingDim, String encoder,
+                          long textsToEmbed, Double encoderTextsPerSecond, Double embedSecondsEstimate,
+                          String surrogate, Long sampleRows, Long heldoutRows, Double surrogateAgreement,
+                          long calibrationRows, double delta, List<Estimate> estimates, long dailyVolume,
+                          double seconds, String codeVersion, String message) {}
+
+    /**
+     * One element of {@code scans.estimates}: at {@code target}, the coverage a fit could certify
+     * and the agreement on what it handles, as the scan estimates them (not a certificate).
+     */
+    public record Estimate(double target, double coverage, Double agreement, double callsSavedPerDay) {}
 }

@@ -1,9 +1,12 @@
 package io.tracer.lakehouse;
 
+import io.tracer.config.ConfigKeys;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+
+import java.util.List;
 
 /**
  * The explicit schema of each metric table. Every column carries a comment, which Delta keeps,
@@ -32,7 +35,7 @@ public final class MetricTables {
             col("command", STRING, "the tracer subcommand (fit, update, ...)"),
             col("traces_uri", STRING, "where the traces were read from"),
             col("traces_version", LONG, "Delta version of the traces read, null when not a Delta table"),
-            col("rows_read", LONG, "trace rows read: rows_quarantined + rows_duplicates + rows_train + rows_selection + rows_calibration"),
+            col("rows_read", LONG, "trace rows read: always rows_quarantined + rows_duplicates + rows_train + rows_selection + rows_calibration on a succeeded fit"),
             col("rows_valid", LONG, "rows that passed validation and duplicate resolution: rows_train + rows_selection + rows_calibration"),
             col("rows_quarantined", LONG, "rows refused as invalid (in the quarantine table with their reason)"),
             col("rows_duplicates", LONG, "rows dropped as duplicate trace ids (in the quarantine table as duplicate_trace_id)"),
@@ -197,19 +200,75 @@ public final class MetricTables {
             col("certified", BOOL, "true when the policy carries a certified threshold"),
             col("reason", STRING, "why it was not made current or deploys nothing, null otherwise"));
 
+    /** One row per tracer scan ({@code io.tracer.scan.ScanJob}). */
+    public static final StructType SCANS = schema(
+            key(),
+            col("scanned_at", TIME, "when the scan ran"),
+            col("traces_uri", STRING, "the trace table scanned"),
+            col("traces_version", LONG, "Delta version of the traces read, null when not a Delta table"),
+            col("rows_read", LONG, "trace rows read: rows_invalid + rows_duplicates + rows_valid"),
+            col("rows_invalid", LONG, "rows a fit would quarantine as invalid (quarantine_by_reason says why)"),
+            col("rows_duplicates", LONG, "rows repeating the trace id of another valid row (a fit keeps one per id)"),
+            col("rows_valid", LONG, "rows a fit would learn from"),
+            col("invalid_share", DOUBLE, "rows_invalid / rows_read"),
+            col("too_many_invalid", BOOL, "true when invalid_share exceeds " + ConfigKeys.TRACES_MAX_BAD_SHARE + ": a fit would stop"),
+            col("quarantine_by_reason", DataTypes.createMapType(STRING, LONG, true), "invalid and duplicate rows per quarantine reason"),
+            col("quarantine_written", BOOL, "true when the scan wrote those rows to the quarantine table (--write-quarantine)"),
+            col("duplicate_share", DOUBLE, "rows_duplicates / rows_read"),
+            col("labels", INT, "distinct teacher labels among valid rows"),
+            col("label_counts", DataTypes.createMapType(STRING, LONG, true), "valid rows per teacher label"),
+            col("tail_rows", INT, "the long-tail bound (" + ConfigKeys.SCAN_TAIL_ROWS + "): a label with fewer valid rows is in the tail"),
+            col("tail_labels", INT, "labels with fewer than tail_rows valid rows"),
+            col("tail_share", DOUBLE, "share of valid rows whose label is in the tail"),
+            col("head_labels", INT, "fewest labels that together hold 80% of the valid rows"),
+            col("input_chars_min", INT, "shortest valid input, in characters"),
+            col("input_chars_p50", INT, "median input length in characters (approximate)"),
+            col("input_chars_p90", INT, "90th percentile of input length in characters (approximate)"),
+            col("input_chars_p99", INT, "99th percentile of input length in characters (approximate)"),
+            col("input_chars_max", INT, "longest valid input, in characters"),
+            col("input_chars_mean", DOUBLE, "mean input length in characters"),
+            col("embedding_column", STRING, "the table's embedding column, null when it has none"),
+            col("embedding_dim", INT, "vector width: the encoder's, or the most common one; the built-in encoder's when the table has none"),
+            col("encoder", STRING, "encoder id of the vectors (column metadata), or of the built-in encoder a fit would use"),
+            col("texts_to_embed", LONG, "distinct input texts a fit would embed: 0 when the table has embeddings"),
+            col("encoder_texts_per_second", DOUBLE, "encoder throughput measured by this scan on all executor cores; null when it embedded nothing"),
+            col("embed_seconds_estimate", DOUBLE, "texts_to_embed / encoder_texts_per_second: time a fit would spend embedding (the cache can make it less)"),
+            col("surrogate", STRING, "the zoo candidate the scan fitted (" + ConfigKeys.SCAN_SURROGATE + ")"),
+            col("sample_rows", LONG, "rows the surrogate was fitted on"),
+            col("heldout_rows", LONG, "held-out rows the estimate was measured on"),
+            col("surrogate_agreement", DOUBLE, "agreement of the surrogate with the teacher on the held-out rows (accuracy)"),
+            col("calibration_rows", LONG, "calibration rows a fit of this table would certify on: the size the estimate is projected to"),
+            col("delta", DOUBLE, "allowed failure probability the estimate is computed at (" + ConfigKeys.CALIBRATE_DELTA + ")"),
+            col("estimates", DataTypes.createArrayType(new StructType(new StructField[] {
+                    new StructField("target", DOUBLE, true, org.apache.spark.sql.types.Metadata.empty()),
+                    new StructField("coverage", DOUBLE, true, org.apache.spark.sql.types.Metadata.empty()),
+                    new StructField("agreement", DOUBLE, true, org.apache.spark.sql.types.Metadata.empty()),
+                    new StructField("calls_saved_per_day", DOUBLE, true, org.apache.spark.sql.types.Metadata.empty())}), true),
+                    "per target: ESTIMATED coverage a fit could certify with the scan's surrogate, a top-1 gate and the OOD gate, agreement on what it handles, teacher calls saved per day at " + ConfigKeys.REPORT_DAILY_VOLUME + "; not a certificate"),
+            col("daily_volume", LONG, "queries per day the savings are projected for (" + ConfigKeys.REPORT_DAILY_VOLUME + ")"),
+            col("seconds", DOUBLE, "wall seconds the scan took"),
+            col("code_version", STRING, "tracer version that ran"),
+            col("message", STRING, "the scan's verdict in one line"));
+
     /**
-     * Columns each table gained after its first release, oldest first. A table on disk whose only
-     * difference from this release's schema is some of these columns was written by an older
+     * Columns each table gained after its first release, one list per release that added some,
+     * oldest first: the table's schema versions ({@link TableDefinition}). A table on disk whose
+     * only difference from this release's schema is some of these columns was written by an older
      * release, and gets them added ({@link DeltaWriter}); any other difference is refused.
      */
-    public static java.util.List<String> addedSinceFirstRelease(StructType table) {
+    public static List<List<String>> schemaHistory(StructType table) {
         if (table == RUNS) {
-            return java.util.List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration");
+            return List.of(List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration"));
         }
         if (table == CANDIDATES) {
-            return java.util.List.of("phase", "rung", "train_rows", "eval_rows", "iterations", "converged");
+            return List.of(List.of("phase", "rung", "train_rows", "eval_rows", "iterations", "converged"));
         }
-        return java.util.List.of();
+        return List.of();
+    }
+
+    /** Every column {@link #schemaHistory} lists for {@code table}. */
+    public static List<String> addedSinceFirstRelease(StructType table) {
+        return schemaHistory(table).stream().flatMap(List::stream).toList();
     }
 
     private static StructField key() {

@@ -35,17 +35,34 @@ public final class TableRows {
     /** One record as a Row in {@code table}'s column order. */
     public static Row toRow(MetricTable table, Record record) {
         check(table, record.getClass());
+        return struct(record);
+    }
+
+    /**
+     * A record's components as a Row, in order; a list becomes an array and a nested record (an
+     * element of an array of structs) a Row of its own. Maps pass as they are.
+     */
+    private static Row struct(Record record) {
         RecordComponent[] components = record.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             try {
-                Object v = components[i].getAccessor().invoke(record);
-                values[i] = v instanceof List<?> list ? list.toArray() : v;
+                values[i] = value(components[i].getAccessor().invoke(record));
             } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new TracerException("cannot read " + components[i].getName() + " of " + record, e);
             }
         }
         return RowFactory.create(values);
+    }
+
+    private static Object value(Object v) {
+        if (v instanceof List<?> list) {
+            return list.stream().map(TableRows::value).toArray();
+        }
+        if (v instanceof Record r) {
+            return struct(r);
+        }
+        return v;
     }
 
     /** Throws unless {@code type}'s components name {@code table}'s columns, in order. */
@@ -78,5 +95,53 @@ public final class TableRows {
             }
         }
         return s.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A row read back from {@code table} as its record type (the inverse of {@link #toRow}): each
+     * component from the column of its snake_case name; arrays of structs become lists of the
+     * component's record type, maps Java maps.
+     */
+    public static <R extends Record> R fromRow(MetricTable table, Row row, Class<R> type) {
+        check(table, type);
+        return record(row, type);
+    }
+
+    private static <R extends Record> R record(Row row, Class<R> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            types[i] = c.getType();
+            int at = row.fieldIndex(snake(c.getName()));
+            if (row.isNullAt(at)) {
+                args[i] = null;
+            } else if (List.class.isAssignableFrom(c.getType())) {
+                Class<?> element = elementType(c);
+                List<Object> out = new ArrayList<>();
+                for (Object e : row.getList(at)) {
+                    out.add(e instanceof Row r && element.isRecord() ? record(r, element.asSubclass(Record.class)) : e);
+                }
+                args[i] = out;
+            } else if (java.util.Map.class.isAssignableFrom(c.getType())) {
+                args[i] = new java.util.LinkedHashMap<>(row.getJavaMap(at));
+            } else {
+                args[i] = row.get(at);
+            }
+        }
+        try {
+            return type.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new TracerException("cannot read a " + type.getSimpleName() + " from " + row, e);
+        }
+    }
+
+    private static Class<?> elementType(RecordComponent c) {
+        if (c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> k) {
+            return k;
+        }
+        return Object.class;
     }
 }

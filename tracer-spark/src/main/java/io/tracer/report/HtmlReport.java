@@ -255,7 +255,7 @@ public final class HtmlReport {
         return v == null || v.isNaN() || v.isInfinite() ? null : v;
     }
 
-    private static String num(Double v, int decimals) {
+    static String num(Double v, int decimals) {
         if (v == null) {
             return "-";
         }
@@ -265,7 +265,7 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; margin: 24px;
                    color: #222; background: #fff; max-width: 1400px; }
             h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }

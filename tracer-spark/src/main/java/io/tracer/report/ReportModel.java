@@ -3,9 +3,8 @@ package io.tracer.report;
 import io.tracer.BadInputException;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.LakehouseTables;
 import io.tracer.lakehouse.MetricTable;
-import io.tracer.lakehouse.MetricTables;
-import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -13,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Everything the HTML report shows, read back from one run's rows in the metric tables
@@ -63,9 +60,10 @@ public record ReportModel(String runId, double target, List<FrontierPoint> front
     /** @throws BadInputException when the run has no slices rows (no report tables were written for it) */
     public static ReportModel load(SparkSession spark, LakehouseLayout layout, String runId,
                                    TracerConfig.Report cost, String policyUri) {
+        LakehouseTables tables = new LakehouseTables(spark, layout);
         List<Slice> slices = new ArrayList<>();
         Double target = null;
-        for (Row r : rows(spark, layout, MetricTable.SLICES, runId)) {
+        for (Row r : tables.runRows(MetricTable.SLICES, runId)) {
             target = r.getAs("target");
             slices.add(new Slice(r.getAs("dimension"), r.getAs("slice"), r.getAs("length_min"), r.getAs("length_max"),
                     r.<Long>getAs("rows"), r.<Long>getAs("handled"), r.<Double>getAs("handled_share"),
@@ -73,12 +71,12 @@ public record ReportModel(String runId, double target, List<FrontierPoint> front
                     r.<Long>getAs("handled_stage2"), r.<Long>getAs("deferred_gate"), r.<Long>getAs("deferred_ood")));
         }
         if (target == null) {
-            throw new BadInputException("run " + runId + " has no rows in " + layout.slices()
+            throw new BadInputException("run " + runId + " has no rows in " + tables.sqlName(MetricTable.SLICES)
                     + ": its report tables were not written");
         }
         slices.sort(Comparator.comparing(Slice::dimension).thenComparing(Slice::slice));
         List<FrontierPoint> frontier = new ArrayList<>();
-        for (Row r : rows(spark, layout, MetricTable.FRONTIER, runId)) {
+        for (Row r : tables.runRows(MetricTable.FRONTIER, runId)) {
             frontier.add(new FrontierPoint(r.getAs("target"), r.getAs("delta"), r.getAs("family"), r.getAs("surrogate"),
                     r.getAs("gate"), r.<Boolean>getAs("selected"), r.<Boolean>getAs("certified"),
                     r.getAs("threshold"), r.<Double>getAs("coverage_cal"), r.getAs("agreement_cal"),
@@ -86,7 +84,7 @@ public record ReportModel(String runId, double target, List<FrontierPoint> front
         }
         frontier.sort(Comparator.comparingDouble(FrontierPoint::target).thenComparing(FrontierPoint::pipeline));
         List<Pair> pairs = new ArrayList<>();
-        for (Row r : rows(spark, layout, MetricTable.BOUNDARY_PAIRS, runId)) {
+        for (Row r : tables.runRows(MetricTable.BOUNDARY_PAIRS, runId)) {
             pairs.add(new Pair(r.getAs("label"), r.<Integer>getAs("rank"), r.<Double>getAs("distance"),
                     r.getAs("handled_trace_id"), r.getAs("handled_input"), r.getAs("handled_score"),
                     r.getAs("handled_surrogate_label"), r.getAs("deferred_trace_id"), r.getAs("deferred_input"),
@@ -94,20 +92,12 @@ public record ReportModel(String runId, double target, List<FrontierPoint> front
         }
         pairs.sort(Comparator.comparing(Pair::label).thenComparingInt(Pair::rank));
         List<Example> examples = new ArrayList<>();
-        for (Row r : rows(spark, layout, MetricTable.EXAMPLES, runId)) {
+        for (Row r : tables.runRows(MetricTable.EXAMPLES, runId)) {
             examples.add(new Example(r.getAs("label"), r.getAs("trace_id"), r.getAs("input"), r.getAs("decision"),
                     r.getAs("accept_score"), r.getAs("surrogate_label"), r.getAs("teacher")));
         }
         examples.sort(Comparator.comparing(Example::label).thenComparing(Example::decision, Comparator.reverseOrder())
                 .thenComparing(Example::traceId));
         return new ReportModel(runId, target, frontier, slices, pairs, examples, cost, policyUri);
-    }
-
-    private static List<Row> rows(SparkSession spark, LakehouseLayout layout, MetricTable table, String runId) {
-        String uri = layout.uri(table);
-        if (!DeltaTable.isDeltaTable(spark, uri)) {
-            return List.of();
-        }
-        return spark.read().format("delta").load(uri).where(col(MetricTables.RUN_ID).equalTo(runId)).collectAsList();
     }
 }

@@ -5,8 +5,10 @@ import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.LakehouseTables;
+import io.tracer.lakehouse.MetricRows.ScanRow;
 import io.tracer.lakehouse.MetricTable;
-import io.tracer.lakehouse.MetricTables;
+import io.tracer.lakehouse.TableRows;
 import io.tracer.certify.TargetOutcome;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * The qualitative report of a fit, for the deploy target: the {@code slices},
@@ -75,16 +76,28 @@ public final class ReportWriter {
 
     /**
      * Renders the page of an earlier run again from the lakehouse alone (tracer report), naming
-     * the policy its runs row recorded; returns the page's URI.
+     * the policy its runs row recorded; a scan's page from its scans row. Returns the page's URI.
      */
     public String render(String runId) {
-        String policyUri = null;
-        if (io.delta.tables.DeltaTable.isDeltaTable(spark, layout.runs())) {
-            List<Row> run = spark.read().format("delta").load(layout.runs())
-                    .where(col(MetricTables.RUN_ID).equalTo(runId)).select("policy_uri").collectAsList();
-            policyUri = run.isEmpty() ? null : run.get(0).getString(0);
+        LakehouseTables tables = new LakehouseTables(spark, layout);
+        List<Row> scans = tables.runRows(MetricTable.SCANS, runId);
+        if (!scans.isEmpty() && tables.runRows(MetricTable.SLICES, runId).isEmpty()) {
+            return renderScan(TableRows.fromRow(MetricTable.SCANS, scans.get(0), ScanRow.class));
         }
+        List<Row> run = tables.runRows(MetricTable.RUNS, runId);
+        String policyUri = run.isEmpty() ? null : run.get(0).getAs("policy_uri");
         return render(runId, policyUri);
+    }
+
+    /**
+     * Renders the page of a scan ({@code <root>/reports/<run id>.html}, as for a fit) from its
+     * scans row; returns its URI.
+     */
+    public String renderScan(ScanRow scan) {
+        String uri = layout.report(scan.runId());
+        writeText(uri, ScanPage.render(scan));
+        LOG.debug("report of scan {}: {}", scan.runId(), uri);
+        return uri;
     }
 
     /** Renders the page of {@code runId} from its rows in the metric tables; returns its URI. */

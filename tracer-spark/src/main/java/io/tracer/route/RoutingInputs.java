@@ -1,5 +1,7 @@
 package io.tracer.route;
 
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EmbedResult;
@@ -40,8 +42,9 @@ public final class RoutingInputs {
     /** @throws io.tracer.BadInputException when the vectors come from another encoder than {@code expected} */
     public static Loaded load(SparkSession spark, TracerConfig config, LakehouseLayout layout, TraceSource source,
                               EncoderInfo expected, String runId) {
+        String quarantine = new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE);
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
-                .load(source, layout.quarantine(), runId, LoadOptions.ROUTING);
+                .load(source, quarantine, runId, LoadOptions.ROUTING);
         Dataset<Row> rows = loaded.valid();
         Runnable release = () -> {};
         if (loaded.columns().embedding().isEmpty()) {
@@ -54,7 +57,7 @@ public final class RoutingInputs {
         EncoderInfo.require(rows, expected);
         if (loaded.quarantinedCount() > 0) {
             LOG.warn("{} of {} input rows were refused and are in {} (they are not routed)",
-                    loaded.quarantinedCount(), loaded.readCount(), layout.quarantine());
+                    loaded.quarantinedCount(), loaded.readCount(), quarantine);
         }
         return new Loaded(rows.drop(Columns.SOURCE_FILE, Columns.SOURCE_LINE), loaded.readCount(),
                 loaded.quarantinedCount(), release);

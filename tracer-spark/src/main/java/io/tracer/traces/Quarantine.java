@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.lit;
  * Columns: run_id, reason, source_uri, source_file, source_line, trace_id, input, teacher, raw,
  * quarantined_at. Appends are idempotent per (run id, source): Delta's txnAppId/txnVersion
  * make a retried load of the same source in the same run a no-op instead of a second copy.
+ * The table is a Delta table URI, or a catalog table (backtick-quoted name) that exists already.
  */
 public final class Quarantine {
     public static final String RUN_ID = "run_id";
@@ -39,11 +40,31 @@ public final class Quarantine {
                 col(Columns.TEACHER),
                 col(TraceValidator.RAW).as(RAW),
                 current_timestamp().as(QUARANTINED_AT));
+        String txnAppId = "tracer-quarantine-" + runId + "-" + shortHash(sourceUri);
+        String userMetadata = "run " + runId + ": quarantine of " + sourceUri;
+        if (isCatalogName(quarantineUri)) {
+            try {
+                rows.writeTo(quarantineUri).option("txnAppId", txnAppId).option("txnVersion", "0")
+                        .option("userMetadata", userMetadata).append();
+            } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+                throw new io.tracer.TracerException("quarantine table " + quarantineUri + " does not exist", e);
+            }
+            return;
+        }
         rows.write().format("delta").mode("append")
-                .option("txnAppId", "tracer-quarantine-" + runId + "-" + shortHash(sourceUri))
+                .option("txnAppId", txnAppId)
                 .option("txnVersion", 0L)
-                .option("userMetadata", "run " + runId + ": quarantine of " + sourceUri)
+                .option("userMetadata", userMetadata)
                 .save(quarantineUri);
+    }
+
+    /**
+     * A quarantine given as a catalog table name rather than a URI: backtick-quoted, as
+     * {@code io.tracer.lakehouse.DeltaWriter#prepare} returns it with a catalog prefix
+     * ({@code `main`.`tracer`.`quarantine`}). A URI never starts with a backtick.
+     */
+    static boolean isCatalogName(String quarantine) {
+        return quarantine.startsWith("`");
     }
 
     private static String shortHash(String s) {

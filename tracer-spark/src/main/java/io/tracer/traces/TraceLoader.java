@@ -70,7 +70,11 @@ public final class TraceLoader {
         }
     }
 
-    private LoadedTraces doLoad(TraceSource source, String quarantineUri, String runId, LoadOptions options) {
+    /**
+     * Reads, maps and judges {@code source} as a load would with {@code options}, and stops
+     * there: nothing is quarantined, no limit enforced, nothing cached (tracer scan).
+     */
+    public CheckedTraces check(TraceSource source, LoadOptions options) {
         TraceFormat format = FormatResolver.resolve(spark, source.uri(), source.format().orElse(config.format()));
         RawTraces raw = TraceReader.read(spark, format, source.uri());
         ResolvedColumns columns = ColumnResolver.resolve(raw.dataColumns(), config, source, options.requireTeacher());
@@ -83,6 +87,14 @@ public final class TraceLoader {
 
         Dataset<Row> checked = TraceValidator.check(normalised, raw.corruptReason(), dim,
                 options.requireTeacher(), options.dedupe());
+        return new CheckedTraces(format, checked, columns, encoder, raw.deltaVersion());
+    }
+
+    private LoadedTraces doLoad(TraceSource source, String quarantineUri, String runId, LoadOptions options) {
+        CheckedTraces judged = check(source, options);
+        ResolvedColumns columns = judged.columns();
+        Optional<EncoderInfo> encoder = judged.encoder();
+        Dataset<Row> checked = judged.checked();
         if (options.persist()) {
             checked = checked.persist(StorageLevel.MEMORY_AND_DISK());
         }
@@ -103,7 +115,7 @@ public final class TraceLoader {
             if (!options.persist()) {
                 // Not cached: the reason counts above are this table's valid count, and a second
                 // pass over the source would only repeat them.
-                return new LoadedTraces(validRows, read, valid, byReason, encoder, columns, raw.deltaVersion());
+                return new LoadedTraces(validRows, read, valid, byReason, encoder, columns, judged.deltaVersion());
             }
             validRows = validRows.persist(StorageLevel.MEMORY_AND_DISK());
             long validCount = validRows.count();
@@ -112,7 +124,7 @@ public final class TraceLoader {
                 throw new TracerException("trace accounting mismatch for " + source.uri() + ": counted "
                         + valid + " valid rows, then " + validCount);
             }
-            return new LoadedTraces(validRows, read, validCount, byReason, encoder, columns, raw.deltaVersion());
+            return new LoadedTraces(validRows, read, validCount, byReason, encoder, columns, judged.deltaVersion());
         } finally {
             checked.unpersist();
         }

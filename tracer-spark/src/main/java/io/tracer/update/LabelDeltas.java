@@ -2,6 +2,7 @@ package io.tracer.update;
 
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.LakehouseTables;
 import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.MetricTables;
 import org.apache.spark.sql.Column;
@@ -42,7 +43,7 @@ public final class LabelDeltas {
 
     /** The label_deltas rows of {@code runId} against {@code parentRunId}, in the table's schema. */
     public Dataset<Row> compute(String runId, String parentRunId) {
-        Dataset<Row> coverage = spark.read().format("delta").load(layout.labelCoverage());
+        Dataset<Row> coverage = new LakehouseTables(spark, layout).read(MetricTable.LABEL_COVERAGE);
         Dataset<Row> before = side(coverage, parentRunId, "b");
         Dataset<Row> after = side(coverage, runId, "a");
         Dataset<Row> common = before.select(col("b_target").as("c_target")).distinct()
@@ -74,7 +75,7 @@ public final class LabelDeltas {
         Dataset<Row> rows = compute(runId, parentRunId);
         new DeltaWriter(spark, layout).write(MetricTable.LABEL_DELTAS, runId, rows);
         Map<String, Long> byStatus = new TreeMap<>();
-        for (Row r : spark.read().format("delta").load(layout.labelDeltas())
+        for (Row r : new LakehouseTables(spark, layout).read(MetricTable.LABEL_DELTAS)
                 .where(col(MetricTables.RUN_ID).equalTo(runId)).groupBy("status").count().collectAsList()) {
             byStatus.put(r.getString(0), r.getLong(1));
         }

@@ -1,7 +1,8 @@
 package io.tracer.update;
 
-import io.delta.tables.DeltaTable;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.LakehouseTables;
+import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.MetricTables;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,10 +26,11 @@ public final class ParentRun {
      */
     public static Optional<String> latestSucceeded(SparkSession spark, LakehouseLayout layout, String historyUri,
                                                    String runId) {
-        if (!DeltaTable.isDeltaTable(spark, layout.runs())) {
+        LakehouseTables tables = new LakehouseTables(spark, layout);
+        if (!tables.exists(MetricTable.RUNS)) {
             return Optional.empty();
         }
-        List<Row> latest = spark.read().format("delta").load(layout.runs())
+        List<Row> latest = tables.read(MetricTable.RUNS)
                 .where(col("traces_uri").equalTo(historyUri)
                         .and(col("status").equalTo("succeeded"))
                         .and(col(MetricTables.RUN_ID).notEqual(runId)))

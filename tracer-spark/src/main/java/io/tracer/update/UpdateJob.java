@@ -1,5 +1,7 @@
 package io.tracer.update;
 
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
@@ -125,7 +127,8 @@ public final class UpdateJob {
     /** Load and validate (bad rows to quarantine, as in fit), embed when needed, merge. */
     private MergeResult mergeNewTraces(UpdateRequest request, HistoryTable history) {
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
-                .load(request.newTraces(), layout.quarantine(), request.runId());
+                .load(request.newTraces(), new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE),
+                        request.runId());
         Runnable release = () -> {};
         try {
             Dataset<Row> valid = loaded.valid();

@@ -103,7 +103,7 @@ class ConfigKeysTest {
 
     /** A string literal holding {@code tracer.<block>}, e.g. "tracer.zoo.set" (not io.tracer.zoo...). */
     static final Pattern KEY_IN_LITERAL = Pattern.compile("(?<![\\w.])tracer\\.(seed|traces|embed|split|zoo|gate|ood"
-            + "|calibrate|pipeline|lakehouse|report|spark)\\b");
+            + "|calibrate|pipeline|lakehouse|report|scan|spark)\\b");
     static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
 
     @Test

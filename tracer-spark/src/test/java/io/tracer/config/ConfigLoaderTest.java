@@ -42,4 +42,22 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load("file:/nonexistent/tracer.conf", Map.of()));
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     }
+
+    /** One home for the tables: catalog is the key; database, its older name, is read as it. */
+    @Test
+    void theDeprecatedDatabaseKeyIsReadAsTheCatalogPrefix() {
+        assertEquals("", ConfigLoader.load(null, Map.of()).lakehouse().catalog());
+        assertFalse(ConfigLoader.load(null, Map.of()).lakehouse().inCatalog());
+        assertEquals("main.tracer", ConfigLoader.load(null, Map.of("lakehouse.catalog", "main.tracer")).lakehouse().catalog());
+        assertEquals("tracer", ConfigLoader.load(null, Map.of("lakehouse.database", "tracer")).lakehouse().catalog());
+        assertEquals("tracer", ConfigLoader.load(null, Map.of("lakehouse.database", "tracer",
+                "lakehouse.catalog", "tracer")).lakehouse().catalog());
+        BadInputException both = assertThrows(BadInputException.class, () -> ConfigLoader.load(null,
+                Map.of("lakehouse.database", "old", "lakehouse.catalog", "main.tracer")));
+        assertTrue(both.getMessage().contains("tracer.lakehouse.database")
+                && both.getMessage().contains("tracer.lakehouse.catalog"), both.getMessage());
+        BadInputException bad = assertThrows(BadInputException.class,
+                () -> ConfigLoader.load(null, Map.of("lakehouse.catalog", "a.b.c")));
+        assertTrue(bad.getMessage().contains("tracer.lakehouse.catalog"), bad.getMessage());
+    }
 }

@@ -8,7 +8,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +95,10 @@ class DeltaWriterTest {
         assertEquals(List.of(MetricTable.RUNS.schema().fieldNames()), List.of(onDisk.fieldNames()));
         assertEquals("Delta version of the traces read, null when not a Delta table",
                 onDisk.apply("traces_version").getComment().get());
+        Row detail = spark.sql("DESCRIBE DETAIL " + layout.sqlName(MetricTable.RUNS)).head();
+        assertEquals(MetricTable.RUNS.comment(), detail.getAs("description"));
+        assertEquals("2", detail.<String, String>getJavaMap(detail.fieldIndex("properties"))
+                .get(TableDefinition.SCHEMA_VERSION));
         Row back = read(layout, MetricTable.RUNS).head();
         assertEquals(42L, back.getLong(back.fieldIndex("seed")));
         assertEquals("ok", back.getString(back.fieldIndex("message")));
@@ -137,16 +145,108 @@ class DeltaWriterTest {
         assertThrows(BadInputException.class, () -> writer.write(MetricTable.LABEL_COVERAGE, "x' OR '1'='1", rows));
     }
 
+    /** A two-part prefix (a database) and a three-part one (catalog.schema, the session catalog here). */
     @Test
-    void withADatabaseTheTablesAreRegisteredInTheCatalog() {
-        LakehouseLayout layout = layout("tracer_lh_test");
-        DeltaWriter writer = new DeltaWriter(spark, layout);
-        writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L, "b", 2L));
-        writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "a", 1L));
-        assertEquals(3, spark.table("tracer_lh_test.label_coverage").count());
-        String location = spark.sql("DESCRIBE DETAIL tracer_lh_test.label_coverage").select("location").head()
-                .getString(0);
-        assertTrue(location.endsWith(dir.getFileName() + "/label_coverage"), location);
+    void withACatalogPrefixEveryWriteGoesThroughTheNameAndTheDataStaysAtThePath() {
+        for (String prefix : List.of("tracer_dw_db", "spark_catalog.tracer_dw_cat")) {
+            Path lake = dir.resolve(prefix.replace('.', '_'));
+            LakehouseLayout layout = new LakehouseLayout(lake.toUri().toString(), prefix);
+            String name = prefix + ".label_coverage";
+            DeltaWriter writer = new DeltaWriter(spark, layout);
+            long v1 = writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L, "b", 2L));
+            long v2 = new DeltaWriter(spark, layout).write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "a", 1L));
+            writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 5L));
+            assertEquals(2, spark.table(name).count(), prefix);
+            assertEquals(5L, spark.table(name).where("run_id = 'r1'").head().<Long>getAs("rows"));
+            List<Row> history = spark.sql("DESCRIBE HISTORY " + name).select("version", "userMetadata").collectAsList();
+            assertTrue(history.contains(RowFactory.create(v1, "r1")) && history.contains(RowFactory.create(v2, "r2")),
+                    history.toString());
+            Row detail = spark.sql("DESCRIBE DETAIL " + name).head();
+            assertTrue(DeltaWriter.sameLocation(detail.getAs("location"), layout.labelCoverage()),
+                    detail.getAs("location") + " vs " + layout.labelCoverage());
+            assertEquals(2, read(layout, MetricTable.LABEL_COVERAGE).count(), "the same rows at the path");
+            assertEquals("EXTERNAL", spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Type'")
+                    .head().getString(1));
+            // the readers go through the name too
+            LakehouseTables tables = new LakehouseTables(spark, layout);
+            assertTrue(tables.exists(MetricTable.LABEL_COVERAGE));
+            assertFalse(tables.exists(MetricTable.AUDIT));
+            assertEquals(1, tables.runRows(MetricTable.LABEL_COVERAGE, "r1").size());
+            TracerException e = assertThrows(TracerException.class,
+                    () -> writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r2", 0.9, "a", 1L)));
+            assertTrue(e.getMessage().contains("run_id is not 'r1'"), e.getMessage());
+        }
+    }
+
+    /** A path-only lakehouse that turns the catalog on: its tables are registered where they are. */
+    @Test
+    void aPathTableIsRegisteredInPlaceWhenTheCatalogIsTurnedOn() {
+        LakehouseLayout paths = layout("");
+        new DeltaWriter(spark, paths).write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L, "b", 2L));
+        LakehouseLayout named = layout("tracer_dw_inplace");
+        new DeltaWriter(spark, named).write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "a", 1L));
+        assertEquals(3, spark.table("tracer_dw_inplace.label_coverage").count());
+        assertEquals(3, read(paths, MetricTable.LABEL_COVERAGE).count());
+    }
+
+    /** DESCRIBE TABLE shows the documented comments; the properties name the writer and schema version. */
+    @Test
+    void everyTableDescribesItselfWithCommentsAndVersions() {
+        {
+            LakehouseLayout layout = layout("tracer_dw_describe");
+            MetricRows.RunRow row = new MetricRows.RunRow("r1", null, null, null, "succeeded", "fit", "x", null,
+                    10L, 8L, 1L, 1L, 5L, 2L, 1L, 42L, "", "dev", null, "ok");
+            new DeltaWriter(spark, layout).write(MetricTable.RUNS, "r1",
+                    TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row)));
+            String name = layout.sqlName(MetricTable.RUNS);
+            Map<String, String> described = new java.util.HashMap<>();
+            for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + name).collectAsList()) {
+                described.putIfAbsent(r.getString(0), r.isNullAt(2) ? r.getString(1) : r.getString(2));
+            }
+            for (StructField f : MetricTable.RUNS.schema().fields()) {
+                assertEquals(f.getComment().get(), described.get(f.name()), f.name());
+            }
+            assertEquals(MetricTable.RUNS.comment(), described.get("Comment"));
+            Map<String, String> props = properties(name);
+            assertEquals("2", props.get(TableDefinition.SCHEMA_VERSION), props.toString());
+            assertEquals(io.tracer.CodeVersion.get(), props.get(TableDefinition.WRITER_VERSION));
+        }
+    }
+
+    /**
+     * Schema evolution from this release on: a table this release wrote (schema version n) meets
+     * a newer release whose definition adds a column (version n + 1). The newer writer merges the
+     * column in with its comment and bumps the version; the rows already there read it as null;
+     * this release then refuses the table rather than write without the column.
+     */
+    @Test
+    void aNewerReleaseAddingAColumnMergesItIntoATableThisReleaseWrote() {
+        LakehouseLayout layout = layout("");
+        TableDefinition current = MetricTable.LABEL_COVERAGE.definition();
+        assertEquals(1, current.schemaVersion());
+        new DeltaWriter(spark, layout).write(current, "r1", coverage("r1", 0.9, "a", 1L, "b", 2L));
+
+        TableDefinition next = current.withNewColumns(new StructField("handled_share_ci", DataTypes.DoubleType, true,
+                org.apache.spark.sql.types.Metadata.empty()).withComment("a column of the next release"));
+        Dataset<Row> nextRows = coverage("r2", 0.9, "a", 3L).withColumn("handled_share_ci", functions.lit(0.25));
+        new DeltaWriter(spark, layout).write(next, "r2", nextRows);
+
+        Dataset<Row> table = read(layout, MetricTable.LABEL_COVERAGE);
+        assertEquals("a column of the next release", table.schema().apply("handled_share_ci").getComment().get());
+        assertEquals(0.25, table.where("run_id = 'r2'").head().<Double>getAs("handled_share_ci"));
+        assertTrue(table.where("run_id = 'r1'").head().isNullAt(table.schema().fieldIndex("handled_share_ci")));
+        assertEquals("2", properties(layout.sqlName(MetricTable.LABEL_COVERAGE)).get(TableDefinition.SCHEMA_VERSION));
+
+        BadInputException e = assertThrows(BadInputException.class, () -> new DeltaWriter(spark, layout)
+                .write(MetricTable.LABEL_COVERAGE, "r3", coverage("r3", 0.9, "a", 1L)));
+        assertTrue(e.getMessage().contains("schema version 2") && e.getMessage().contains("writes version 1"),
+                e.getMessage());
+        assertEquals(3, read(layout, MetricTable.LABEL_COVERAGE).count(), "nothing written by the older release");
+    }
+
+    private Map<String, String> properties(String sqlName) {
+        return spark.sql("DESCRIBE DETAIL " + sqlName).head().getJavaMap(
+                spark.sql("DESCRIBE DETAIL " + sqlName).schema().fieldIndex("properties"));
     }
 
     @Test
@@ -175,6 +275,8 @@ class DeltaWriterTest {
         StructType older = new StructType(java.util.Arrays.stream(MetricTable.RUNS.schema().fields())
                 .filter(f -> !added.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
         spark.sql("CREATE TABLE delta.`" + uri + "` (" + older.toDDL() + ") USING delta");
+        // an older release's wording of a comment is brought up to date
+        spark.sql("ALTER TABLE delta.`" + uri + "` ALTER COLUMN seed COMMENT 'seed (old wording)'");
         spark.createDataFrame(List.of(RowFactory.create(java.util.stream.Stream.concat(
                 java.util.stream.Stream.of((Object) "old-run"),
                 java.util.Collections.nCopies(older.size() - 1, null).stream()).toArray())), older)
@@ -190,9 +292,11 @@ class DeltaWriterTest {
         assertEquals(5L, (Long) runs.where(col("run_id").equalTo("new-run")).first().getAs("rows_train"));
         assertTrue(runs.where(col("run_id").equalTo("old-run")).first().isNullAt(
                 runs.schema().fieldIndex("rows_train")));
-        // the comments came along, as on a table this release created
+        // the comments came along, as on a table this release created, and the version is recorded
         assertEquals("rows in the train split",
                 runs.schema().apply("rows_train").getComment().getOrElse(() -> ""));
+        assertEquals("the root seed", runs.schema().apply("seed").getComment().getOrElse(() -> ""));
+        assertEquals("2", properties(layout.sqlName(MetricTable.RUNS)).get(TableDefinition.SCHEMA_VERSION));
 
         spark.sql("ALTER TABLE delta.`" + uri + "` ADD COLUMNS (from_the_future STRING)");
         assertThrows(BadInputException.class, () -> new DeltaWriter(spark, layout).write(MetricTable.RUNS, "new-run",

@@ -25,7 +25,8 @@ class LakehouseLayoutTest {
         assertEquals(base + "/label_coverage", layout.labelCoverage());
         assertEquals(base + "/label_deltas", layout.uri(MetricTable.LABEL_DELTAS));
         assertEquals(base + "/policies", layout.policyRoot());
-        assertTrue(layout.catalogDatabase().isEmpty());
+        assertTrue(layout.catalogPrefix().isEmpty());
+        assertEquals("delta.`" + base + "/runs`", layout.sqlName(MetricTable.RUNS));
         assertTrue(layout.catalogTable(MetricTable.RUNS).isEmpty());
     }
 
@@ -52,15 +53,19 @@ class LakehouseLayoutTest {
     }
 
     @Test
-    void aDatabaseNamesQuotedCatalogTables() {
+    void aCatalogPrefixNamesQuotedCatalogTablesWhosePathsStayUnderTheRoot() {
         LakehouseLayout layout = new LakehouseLayout("s3a://bucket/lake/", "main.tracer");
         assertEquals("s3a://bucket/lake/history", layout.history());
         assertEquals("`main`.`tracer`.`examples`", layout.catalogTable(MetricTable.EXAMPLES).orElseThrow());
+        assertEquals("`main`.`tracer`.`examples`", layout.sqlName(MetricTable.EXAMPLES));
+        assertEquals("`tracer`.`runs`", new LakehouseLayout("file:/x", "tracer").sqlName(MetricTable.RUNS));
     }
 
     @Test
-    void badDatabaseNamesAreRefused() {
-        BadInputException e = assertThrows(BadInputException.class, () -> new LakehouseLayout("file:/x", "x; DROP"));
-        assertTrue(e.getMessage().contains("tracer.lakehouse.database"), e.getMessage());
+    void badCatalogPrefixesAreRefused() {
+        for (String bad : new String[] {"x; DROP", "a.b.c", "main.", "1db"}) {
+            BadInputException e = assertThrows(BadInputException.class, () -> new LakehouseLayout("file:/x", bad));
+            assertTrue(e.getMessage().contains("tracer.lakehouse.catalog"), e.getMessage());
+        }
     }
 }

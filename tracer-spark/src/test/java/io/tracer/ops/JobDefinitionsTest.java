@@ -73,6 +73,18 @@ class JobDefinitionsTest {
         }));
     }
 
+    /** The cluster profiles show the catalog form, under the current key; the local one keeps paths. */
+    @Test
+    void theClusterProfilesNameTheirTablesInTheCatalog() {
+        Map<String, String> expected = Map.of("databricks", "main.tracer", "emr", "tracer", "local", "");
+        for (String p : PLATFORMS) {
+            Path file = ROOT.resolve("conf").resolve(p + ".conf");
+            assertFalse(ConfigFactory.parseFile(file.toFile()).hasPath("tracer.lakehouse.database"),
+                    file + " uses the deprecated tracer.lakehouse.database; name the catalog with tracer.lakehouse.catalog");
+            assertEquals(expected.get(p), ConfigLoader.load(file.toUri().toString(), Map.of()).lakehouse().catalog(), p);
+        }
+    }
+
     @Test
     void everyProfileInConfIsTestedHere() throws IOException {
         Set<String> onDisk = new TreeSet<>();

@@ -92,7 +92,10 @@ class NotebookConsistencyTest {
     void theNotebookFillsEveryPlaceholderTheQueriesUse() {
         Set<String> used = new TreeSet<>();
         NotebookSql.files().values().forEach(sql -> used.addAll(NotebookSql.placeholders(sql)));
-        assertTrue(used.contains("lakehouse"), "queries name tables as delta.`${lakehouse}/<table>`: " + used);
+        assertTrue(used.contains("tables"), "queries name tables as ${tables}.<table>: " + used);
+        assertFalse(used.contains("lakehouse"), "one placeholder for the table prefix: ${tables}, not ${lakehouse}");
+        // over paths only, q() names each ${tables}.<table> by path
+        assertTrue(code.contains("delta.`%s/%s`"), "q() does not name tables by path when TABLES is None");
         for (String name : used) {
             assertTrue(code.contains(".replace(\"${" + name + "}\""), "q() does not fill ${" + name + "}");
         }

@@ -1,11 +1,14 @@
 package io.tracer.ops;
 
-import io.delta.tables.DeltaTable;
 import io.tracer.config.ConfigLoader;
 import io.tracer.config.TracerConfig;
 import io.tracer.fit.FitRequest;
 import io.tracer.fit.FitRun;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.LakehouseTables;
+import io.tracer.lakehouse.MetricTable;
+import io.tracer.scan.ScanJob;
+import io.tracer.scan.ScanRequest;
 import io.tracer.testing.SparkTestSession;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
@@ -35,16 +38,19 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Every notebooks/*.sql query runs against the tables a real (small) fit writes, so a query can
- * never drift from the schema. Each runs twice: with the placeholders filled as the notebook
- * fills them, and with Spark's own ${name} substitution under ANSI mode, as spark-sql or a
- * Databricks SQL editor would run it.
+ * Every notebooks/*.sql query runs against the tables a real (small) fit, audit and scan write,
+ * so a query can never drift from the schema. The lakehouse has a catalog prefix
+ * ({@link #PREFIX}, three-part names as {@code main.tracer} on Unity Catalog), so the fit writes
+ * every table by name, and each query runs four ways: by name and by path, each with the
+ * placeholders filled as the notebook fills them and with Spark's own ${name} substitution under
+ * ANSI mode, as spark-sql or a Databricks SQL editor would run it (by path through the
+ * global_temp views the notebook describes).
  */
 class NotebookQueriesTest {
     /** The queries the demo fit guarantees rows for; the others may come back empty. */
     static final Set<String> MUST_RETURN_ROWS = Set.of("runs_overview.sql", "coverage_trend.sql",
             "worst_labels.sql", "frontier_at_target.sql", "candidates_leaderboard.sql", "quarantine_by_reason.sql",
-            "hardest_slices.sql");
+            "hardest_slices.sql", "scans_overview.sql");
 
     /** Queries over a table that another command writes, with the columns they need. */
     record WrittenLater(String table, List<String> columns, String writer) {}
@@ -53,7 +59,10 @@ class NotebookQueriesTest {
             new WrittenLater("audit", List.of("run_id", "policy_version", "target", "scope", "label",
                     "handled_share", "agreement", "ci_lower", "ci_upper", "p_value", "violated"), "tracer audit"));
 
+    /** The table prefix of the test's lakehouse: the session catalog, as main.tracer would be on Unity Catalog. */
+    static final String PREFIX = "spark_catalog.tracer_notebooks";
     static final String RUN_ID = "ops-notebook-run";
+    static final String SCAN_ID = "ops-notebook-scan";
     static final String TARGET = "0.9";
     static final int LABELS = 8;
     static final int BAD_ROWS = 3;
@@ -69,6 +78,7 @@ class NotebookQueriesTest {
         spark = SparkTestSession.get();
         TracerConfig config = ConfigLoader.load(null, Map.of(
                 "tracer.lakehouse.root", dir.resolve("lake").toUri().toString(),
+                "tracer.lakehouse.catalog", PREFIX,
                 "tracer.zoo.skip", "[mlp-1, mlp-2, lr-1e-4, lr-1e-2]",
                 "tracer.calibrate.targets", TARGETS.toString(),
                 "tracer.calibrate.deploy-target", "0.9",
@@ -78,7 +88,7 @@ class NotebookQueriesTest {
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
         new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(4000, 16, LABELS, 0.03, 0.0, 7), traces, true);
-        // a few rows without a teacher label, so the quarantine table exists and has rows to show
+        // a few rows without a teacher label, so the quarantine table has rows to show
         spark.read().format("delta").load(traces).limit(BAD_ROWS)
                 .withColumn("trace_id", concat(col("trace_id"), lit("-no-teacher")))
                 .withColumn("teacher", lit("  "))
@@ -91,19 +101,63 @@ class NotebookQueriesTest {
                 .limit(1000).write().format("delta").save(traffic);
         new io.tracer.audit.AuditJob(spark, config, layout).run(new io.tracer.audit.AuditRequest(layout.policyRoot(),
                 TraceSource.of(traffic), 1.0, java.util.OptionalDouble.empty(), true, "ops-audit"));
+        // and a scan of the same traces, for the scans query
+        new ScanJob(spark, config, layout).run(new ScanRequest(TraceSource.of(traces), SCAN_ID, false));
+    }
+
+    /** The done-when of the catalog: every table the commands wrote is a catalog table at its path. */
+    @Test
+    void aFitWithACatalogPrefixWritesEveryTableByNameAtItsPath() {
+        for (MetricTable table : MetricTable.values()) {
+            if (table == MetricTable.LABEL_DELTAS) {
+                continue; // tracer update writes it
+            }
+            String name = layout.catalogTable(table).orElseThrow();
+            assertTrue(spark.catalog().tableExists(name), name + " is not in the catalog");
+            Row detail = spark.sql("DESCRIBE DETAIL " + name).head();
+            assertEquals(layout.uri(table), detail.<String>getAs("location").replaceFirst("^file:///", "file:/"),
+                    name + " is not at its path under the root");
+        }
+        List<Row> last = spark.sql("DESCRIBE HISTORY " + layout.sqlName(MetricTable.FRONTIER) + " LIMIT 1")
+                .select("userMetadata").collectAsList();
+        assertEquals(RUN_ID, last.get(0).getString(0));
+    }
+
+    /** DESCRIBE TABLE of each metric table shows the documented comments (docs/tables.md, TablesDocTest). */
+    @Test
+    void describeTableShowsTheDocumentedComments() {
+        for (MetricTable table : MetricTable.values()) {
+            if (table == MetricTable.LABEL_DELTAS) {
+                continue;
+            }
+            Map<String, String> described = new HashMap<>();
+            for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + layout.sqlName(table)).collectAsList()) {
+                described.putIfAbsent(r.getString(0), r.isNullAt(2) || r.getString(2).isEmpty()
+                        ? r.getString(1) : r.getString(2));
+            }
+            assertEquals(table.comment(), described.get("Comment"), table.tableName());
+            for (org.apache.spark.sql.types.StructField f : table.schema().fields()) {
+                assertEquals(f.getComment().get(), described.get(f.name()), table.tableName() + "." + f.name());
+            }
+        }
     }
 
     @TestFactory
-    Stream<DynamicTest> everyQueryRunsAgainstTheTablesOfAFit() {
+    Stream<DynamicTest> everyQueryRunsByNameAndByPathBothWaysOfFillingThePlaceholders() {
         Map<String, String> files = NotebookSql.files();
         assertFalse(files.isEmpty(), "no notebooks/*.sql files");
         return files.entrySet().stream().map(f -> DynamicTest.dynamicTest(f.getKey(), () -> {
             assumeWritten(f.getKey());
-            List<Row> filled = run(f.getValue());
-            List<Row> substituted = runWithSparkSubstitutionUnderAnsi(f.getValue());
-            assertEquals(filled.size(), substituted.size(), "the two ways of filling placeholders disagree");
+            List<Row> byName = run(f.getValue());
+            List<Row> byNameSubstituted = runWithSparkSubstitutionUnderAnsi(f.getValue(), PREFIX);
+            List<Row> byPath = spark.sql(NotebookSql.fillPaths(f.getValue(), layout.root(), Map.of("target", TARGET)))
+                    .collectAsList();
+            List<Row> byPathSubstituted = runOverPathViews(f.getValue());
+            assertEquals(byName.size(), byNameSubstituted.size(), "the two ways of filling placeholders disagree");
+            assertEquals(byName.size(), byPath.size(), "by name and by path disagree");
+            assertEquals(byName.size(), byPathSubstituted.size(), "spark-sql over the path views disagrees");
             if (MUST_RETURN_ROWS.contains(f.getKey())) {
-                assertFalse(filled.isEmpty(), f.getKey() + " returned no rows over a fit's tables");
+                assertFalse(byName.isEmpty(), f.getKey() + " returned no rows over a fit's tables");
             }
         }));
     }
@@ -114,6 +168,18 @@ class NotebookQueriesTest {
         missing.addAll(WRITTEN_LATER.keySet());
         missing.removeAll(NotebookSql.files().keySet());
         assertEquals(Set.of(), missing, "renamed or removed queries still listed here");
+    }
+
+    @Test
+    void scansOverviewHasTheScanEstimateAtEachTarget() {
+        List<Row> rows = run(NotebookSql.files().get("scans_overview.sql"));
+        assertEquals(TARGETS.size(), rows.size(), rows.toString());
+        for (Row r : rows) {
+            assertEquals(SCAN_ID, r.getAs("run_id"));
+            double coverage = r.getAs("estimated_coverage");
+            assertTrue(coverage >= 0 && coverage <= 1, rows.toString());
+            assertEquals(4000L, r.<Long>getAs("rows_valid"));
+        }
     }
 
     @Test
@@ -166,15 +232,26 @@ class NotebookQueriesTest {
         assertEquals(BAD_ROWS, rows.get(0).<Long>getAs("rows_refused"));
     }
 
-    /** The notebook's way: text replacement, Spark's default (non-ANSI) mode. */
+    /** The notebook's way with TABLES set: text replacement, Spark's default (non-ANSI) mode. */
     private static List<Row> run(String sql) {
-        return spark.sql(NotebookSql.fill(sql, Map.of("lakehouse", layout.root(), "target", TARGET)))
-                .collectAsList();
+        return spark.sql(NotebookSql.fill(sql, Map.of("tables", PREFIX, "target", TARGET))).collectAsList();
     }
 
-    /** spark-sql's way: SET lakehouse / SET target, Spark substitutes ${name}; ANSI as on SQL warehouses. */
-    private static List<Row> runWithSparkSubstitutionUnderAnsi(String sql) {
-        Map<String, String> settings = Map.of("lakehouse", layout.root(), "target", TARGET,
+    /**
+     * spark-sql over paths only, as the notebook tells: a global_temp view per table the query
+     * names, then SET tables=global_temp.
+     */
+    private static List<Row> runOverPathViews(String sql) {
+        for (String table : NotebookSql.tables(sql)) {
+            spark.sql("CREATE OR REPLACE GLOBAL TEMPORARY VIEW " + table + " AS SELECT * FROM delta.`"
+                    + layout.root() + "/" + table + "`");
+        }
+        return runWithSparkSubstitutionUnderAnsi(sql, "global_temp");
+    }
+
+    /** spark-sql's way: SET tables / SET target, Spark substitutes ${name}; ANSI as on SQL warehouses. */
+    private static List<Row> runWithSparkSubstitutionUnderAnsi(String sql, String tables) {
+        Map<String, String> settings = Map.of("tables", tables, "target", TARGET,
                 "spark.sql.ansi.enabled", "true", "spark.sql.variable.substitute", "true");
         Map<String, Optional<String>> before = new HashMap<>();
         for (String k : settings.keySet()) {
@@ -200,10 +277,11 @@ class NotebookQueriesTest {
         if (later == null) {
             return;
         }
-        String uri = layout.root() + "/" + later.table();
-        assumeTrue(DeltaTable.isDeltaTable(spark, uri), () -> file + " skipped: no " + later.table()
+        MetricTable table = MetricTable.valueOf(later.table().toUpperCase(java.util.Locale.ROOT));
+        LakehouseTables tables = new LakehouseTables(spark, layout);
+        assumeTrue(tables.exists(table), () -> file + " skipped: no " + later.table()
                 + " table yet; " + later.writer() + " writes it");
-        Set<String> have = new TreeSet<>(Arrays.asList(spark.read().format("delta").load(uri).columns()));
+        Set<String> have = new TreeSet<>(Arrays.asList(tables.read(table).columns()));
         Set<String> missing = new TreeSet<>(later.columns());
         missing.removeAll(have);
         assumeTrue(missing.isEmpty(), () -> file + " skipped: the " + later.table() + " table has no columns "

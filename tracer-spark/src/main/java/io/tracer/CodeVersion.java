@@ -1,4 +1,4 @@
-package io.tracer.fit;
+package io.tracer;
 
 /** The tracer version that ran, from the jar manifest ("dev" when run from classes). */
 public final class CodeVersion {
