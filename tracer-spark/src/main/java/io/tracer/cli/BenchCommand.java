@@ -20,14 +20,15 @@ import java.util.Map;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
-        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchCommand.Routing.class})
+        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchCommand.Routing.class,
+                BenchFaults.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity or routing");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity, routing or faults");
     }
 
     static void print(Map<String, Object> result) {

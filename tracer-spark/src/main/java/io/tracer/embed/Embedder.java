@@ -160,11 +160,13 @@ public final class Embedder {
     }
 
     private void appendToCache(Dataset<Row> fresh, String uri) {
-        fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
+        io.tracer.Faults.point("embed.cache");
+        io.tracer.lakehouse.DeltaRetry.run("new vectors in the embedding cache " + uri, () -> fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
                         encoder.tag(col(Columns.EMBEDDING), Columns.EMBEDDING), current_timestamp().as(CREATED_AT))
                 .write().format("delta").mode("append")
                 .option("userMetadata", "embedding cache: " + encoder.id())
-                .save(uri);
+                .save(uri));
         LOG.info("appended new vectors to the embedding cache {}", uri);
+        io.tracer.Faults.point("embed.cached");
     }
 }
