@@ -65,7 +65,10 @@ public final class DeltaRetry {
     public static boolean isConcurrentModification(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
-                    || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
+                    || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException
+                    // two writers putting the same commit file: the loser sees it already there
+                    || t instanceof java.nio.file.FileAlreadyExistsException
+                    || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
                 return true;
             }
             String m = t.getMessage();

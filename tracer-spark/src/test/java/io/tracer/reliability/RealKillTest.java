@@ -74,6 +74,7 @@ class RealKillTest {
         // as its commit lands may have committed all of its rows; never some of them.
         long left = routed.rows("routed", "halt-route");
         assertTrue(left == 0 || left == 400, "a route killed mid-write left " + left + " of 400 rows");
+        System.err.println("reliability: halt-route-output-mid-write left " + left + " of 400 rows visible");
         Cli.Result done = Cli.run(spark, dir, route);
         assertEquals(0, done.exit(), done.toString());
         assertEquals(400, routed.rows("routed", "halt-route"));

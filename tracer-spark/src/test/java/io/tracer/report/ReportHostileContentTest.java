@@ -80,7 +80,9 @@ class ReportHostileContentTest {
         Matcher img = Pattern.compile("<img[^>]*onerror[^>]*>", Pattern.CASE_INSENSITIVE).matcher(markup);
         assertFalse(img.find(), () -> "an img element from trace text is in the DOM: " + img.group());
         // Tooltips: at least the per-label chart's shows the label, as text.
-        Matcher tips = Pattern.compile("TIP\\[(.*?)\\]TEXT\\[(.*?)\\]", Pattern.DOTALL).matcher(dom);
+        Matcher pre = Pattern.compile("<pre id=\"tips\">(.*?)</pre>", Pattern.DOTALL).matcher(dom);
+        assertTrue(pre.find(), "no #tips element");
+        Matcher tips = Pattern.compile("TIP\\[(.*?)\\]TEXT\\[(.*?)\\]\n", Pattern.DOTALL).matcher(pre.group(1));
         int shown = 0;
         while (tips.find()) {
             shown++;
