@@ -51,6 +51,10 @@ public final class TracerProcess {
             cmd.add("-D" + Faults.MODE_PROPERTY + "=halt");
         }
         cmd.add("-Dspark.ui.enabled=false");
+        String log4j = System.getProperty("log4j.configurationFile");
+        if (log4j != null) {
+            cmd.add("-Dlog4j.configurationFile=" + log4j);
+        }
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add("io.tracer.cli.TracerCli");
