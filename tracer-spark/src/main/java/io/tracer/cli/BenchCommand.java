@@ -22,14 +22,14 @@ import java.util.Map;
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
         subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchScale.Scale.class,
                 BenchEmbed.class,
-                BenchCommand.Routing.class, BenchScale.Fit.class})
+                BenchCommand.Routing.class, BenchFaults.class, BenchScale.Fit.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity, scale, routing or embed");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity, scale, embed, routing or faults");
     }
 
     static void print(Map<String, Object> result) {

@@ -3,8 +3,10 @@ package io.tracer.embed;
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.Faults;
 import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.DeltaRetry;
 import io.tracer.log.Progress;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -184,11 +186,13 @@ public final class Embedder {
     }
 
     private void appendToCache(Dataset<Row> fresh, String uri) {
-        fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
+        Faults.point("embed.cache");
+        DeltaRetry.run("new vectors in the embedding cache " + uri, () -> fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
                         encoder.tag(col(Columns.EMBEDDING), Columns.EMBEDDING), current_timestamp().as(CREATED_AT))
                 .write().format("delta").mode("append")
                 .option("userMetadata", "embedding cache: " + encoder.id())
-                .save(uri);
+                .save(uri));
         LOG.debug("appended new vectors to the embedding cache {}", uri);
+        Faults.point("embed.cached");
     }
 }
