@@ -84,34 +84,35 @@ public final class DeltaWriter {
     long write(TableDefinition table, String runId, Dataset<Row> rows) {
         requireRunId(runId);
         Dataset<Row> conformed = conform(table.name(), table.schema(), rows);
-        String sqlName = ensure(table);
         Optional<String> name = layout.catalogTable(table.name());
-        try {
-            if (name.isPresent()) {
-                conformed.writeTo(name.get())
-                        .option("userMetadata", runId)
-                        .overwrite(col(MetricTables.RUN_ID).equalTo(lit(runId)));
-            } else {
-                conformed.write()
-                        .format("delta")
-                        .mode("overwrite")
-                        .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
-                        .option("userMetadata", runId)
-                        .save(layout.uri(table.name()));
+        String sqlName = DeltaRetry.run("run " + runId + "'s rows in " + table.name(), () -> {
+            String ensured = ensure(table);
+            try {
+                if (name.isPresent()) {
+                    conformed.writeTo(name.get())
+                            .option("userMetadata", runId)
+                            .overwrite(col(MetricTables.RUN_ID).equalTo(lit(runId)));
+                } else {
+                    conformed.write()
+                            .format("delta")
+                            .mode("overwrite")
+                            .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
+                            .option("userMetadata", runId)
+                            .save(layout.uri(table.name()));
+                }
+            } catch (Exception e) {
+                // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
+                if (mentions(e, "DELTA_REPLACE_WHERE_MISMATCH") || mentions(e, "does not conform to partial table overwrite")) {
+                    throw new TracerException("rows written to " + table.name() + " for run " + runId
+                            + " include rows whose run_id is not '" + runId + "'", e);
+                }
+                throw sneaky(e);
             }
-        } catch (Exception e) {
-            // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
-            if (mentions(e, "DELTA_REPLACE_WHERE_MISMATCH") || mentions(e, "does not conform to partial table overwrite")) {
-                throw new TracerException("rows written to " + table.name() + " for run " + runId
-                        + " include rows whose run_id is not '" + runId + "'", e);
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new TracerException("cannot write run " + runId + " to " + sqlName + ": " + e.getMessage(), e);
-        }
+            return ensured;
+        });
         long version = spark.sql("DESCRIBE HISTORY " + sqlName + " LIMIT 1").select("version").head().getLong(0);
         LOG.info("wrote run {} to {} (Delta version {})", runId, sqlName, version);
+        io.tracer.Faults.point("table." + table.name());
         return version;
     }
 
@@ -392,6 +393,12 @@ public final class DeltaWriter {
             throw new BadInputException("run id '" + runId + "' is not usable as a table key: use 1-128 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit");
         }
+    }
+
+    /** Rethrows a checked exception Scala code threw without declaring it. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+        throw (E) e;
     }
 
     private static boolean mentions(Throwable e, String text) {

@@ -43,19 +43,23 @@ public final class Quarantine {
         String txnAppId = "tracer-quarantine-" + runId + "-" + shortHash(sourceUri);
         String userMetadata = "run " + runId + ": quarantine of " + sourceUri;
         if (isCatalogName(quarantineUri)) {
-            try {
-                rows.writeTo(quarantineUri).option("txnAppId", txnAppId).option("txnVersion", "0")
-                        .option("userMetadata", userMetadata).append();
-            } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-                throw new io.tracer.TracerException("quarantine table " + quarantineUri + " does not exist", e);
-            }
-            return;
+            io.tracer.lakehouse.DeltaRetry.run("quarantined rows of " + sourceUri, () -> {
+                try {
+                    rows.writeTo(quarantineUri).option("txnAppId", txnAppId).option("txnVersion", "0")
+                            .option("userMetadata", userMetadata).append();
+                } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+                    throw new io.tracer.TracerException("quarantine table " + quarantineUri + " does not exist", e);
+                }
+            });
+        } else {
+            io.tracer.lakehouse.DeltaRetry.run("quarantined rows of " + sourceUri, () -> rows.write().format("delta")
+                    .mode("append")
+                    .option("txnAppId", txnAppId)
+                    .option("txnVersion", 0L)
+                    .option("userMetadata", userMetadata)
+                    .save(quarantineUri));
         }
-        rows.write().format("delta").mode("append")
-                .option("txnAppId", txnAppId)
-                .option("txnVersion", 0L)
-                .option("userMetadata", userMetadata)
-                .save(quarantineUri);
+        io.tracer.Faults.point("quarantine");
     }
 
     /**
