@@ -31,7 +31,7 @@ public final class MetricTables {
             col("parent_run_id", STRING, "run this one updated (tracer update), null for a first fit"),
             col("started_at", TIME, "when the run started"),
             col("finished_at", TIME, "when the run finished, null while running"),
-            col("status", STRING, "running, succeeded, failed"),
+            col("status", STRING, "running, succeeded, failed (a run whose process was killed stays running, with no finished_at, until it is run again)"),
             col("command", STRING, "the tracer subcommand (fit, update, ...)"),
             col("traces_uri", STRING, "where the traces were read from"),
             col("traces_version", LONG, "Delta version of the traces read, null when not a Delta table"),
@@ -46,7 +46,7 @@ public final class MetricTables {
             col("config", STRING, "the effective configuration (HOCON)"),
             col("code_version", STRING, "tracer version that ran"),
             col("policy_uri", STRING, "policy version directory written by the run, null if none"),
-            col("message", STRING, "summary or failure message"));
+            col("message", STRING, "summary or failure message; when the run id ran before (a retry), it ends with \"retry of an attempt started <time> that never finished\" (killed) or \"that failed at <time>: <why>\""));
 
     public static final StructType FRONTIER = schema(
             key(),

@@ -201,7 +201,9 @@ class DeltaWriterTest {
             String name = layout.sqlName(MetricTable.RUNS);
             Map<String, String> described = new java.util.HashMap<>();
             for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + name).collectAsList()) {
-                described.putIfAbsent(r.getString(0), r.isNullAt(2) ? r.getString(1) : r.getString(2));
+                // a column's comment is in the comment cell; a table's detail ("Comment") in the data_type cell
+                described.putIfAbsent(r.getString(0), r.isNullAt(2) || r.getString(2).isEmpty()
+                        ? r.getString(1) : r.getString(2));
             }
             for (StructField f : MetricTable.RUNS.schema().fields()) {
                 assertEquals(f.getComment().get(), described.get(f.name()), f.name());
