@@ -2,6 +2,7 @@ package io.tracer.scan;
 
 import io.tracer.CodeVersion;
 import io.tracer.Columns;
+import io.tracer.HashSample;
 import io.tracer.Seeds;
 import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
@@ -59,7 +60,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -88,7 +88,6 @@ public final class ScanJob {
     private static final Logger LOG = LoggerFactory.getLogger(ScanJob.class);
     /** The sample is drawn from the rows whose key falls under a share sized with this margin. */
     private static final double OVERSAMPLE = 1.5;
-    private static final double TWO_POW_53 = 9007199254740992.0;
     /** The share of valid rows the head labels hold (head_labels). */
     private static final double HEAD_SHARE = 0.8;
 
@@ -126,7 +125,7 @@ public final class ScanJob {
         double vectorShare = Math.min(1.0, OVERSAMPLE * scan.sampleRows() / Math.max(1.0, rows));
         double textShare = Math.min(1.0, OVERSAMPLE * scan.embedSampleRows() / Math.max(1.0, rows));
 
-        Column key = uniform(seed, col(Columns.TRACE_ID));
+        Column key = HashSample.uniform(seed, Columns.TRACE_ID);
         Column valid = col(Columns.REASON).isNull();
         List<Column> narrowColumns = new ArrayList<>(List.of(col(Columns.REASON), col(Columns.TEACHER),
                 col(Columns.TRACE_ID), length(col(Columns.INPUT)).as(LEN), key.as(KEY)));
@@ -342,7 +341,7 @@ public final class ScanJob {
         if (sample.columns().length == 0) {
             return Fitted.none("no sample (" + ConfigKeys.SCAN_EMBED_SAMPLE_ROWS + " = 0)");
         }
-        Column heldOut = uniform(Seeds.derive(seed, "heldout"), col(Columns.TRACE_ID)).lt(scan.heldoutShare());
+        Column heldOut = HashSample.uniform(Seeds.derive(seed, "heldout"), Columns.TRACE_ID).lt(scan.heldoutShare());
         Dataset<Row> train = sample.where(heldOut.unary_$bang());
         Dataset<Row> test = sample.where(heldOut);
         long trainRows = train.count();
@@ -434,11 +433,6 @@ public final class ScanJob {
 
     private static Integer quantile(List<Integer> quantiles, int i) {
         return i < quantiles.size() ? quantiles.get(i) : null;
-    }
-
-    /** A uniform double in [0, 1) from (seed, the column), the same on any partitioning. */
-    static Column uniform(long seed, Column c) {
-        return shiftrightunsigned(xxhash64(lit(seed), c), 11).cast("double").divide(lit(TWO_POW_53));
     }
 
     private void describe(String what) {
