@@ -79,24 +79,19 @@ public final class AuditJob {
         }
         RoutingInputs.Loaded inputs = RoutingInputs.load(spark, config, layout, request.traces(),
                 new EncoderInfo(m.encoder().id(), m.encoder().dim()), request.runId());
-        List<Row> groups;
-        try {
-            Dataset<Row> routed = new BatchRouter(plan).route(inputs.rows());
-            Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
-            Column handled = col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED);
-            Column checked = handled.and(teacher.isNotNull())
-                    .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare()));
-            Column agreeing = checked.and(col(RouteColumns.SURROGATE_LABEL).equalTo(teacher));
-            groups = routed
-                    .select(when(handled, col(RouteColumns.SURROGATE_LABEL)).otherwise(teacher).as("label"),
-                            handled.as("h"), checked.as("c"), agreeing.as("a"))
-                    .groupBy(col("label"))
-                    .agg(count(lit(1)), sum(when(col("h"), 1L).otherwise(0L)), sum(when(col("c"), 1L).otherwise(0L)),
-                            sum(when(col("a"), 1L).otherwise(0L)))
-                    .collectAsList();
-        } finally {
-            inputs.release().run();
-        }
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize()).route(inputs.rows());
+        Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
+        Column handled = col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED);
+        Column checked = handled.and(teacher.isNotNull())
+                .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare()));
+        Column agreeing = checked.and(col(RouteColumns.SURROGATE_LABEL).equalTo(teacher));
+        List<Row> groups = routed
+                .select(when(handled, col(RouteColumns.SURROGATE_LABEL)).otherwise(teacher).as("label"),
+                        handled.as("h"), checked.as("c"), agreeing.as("a"))
+                .groupBy(col("label"))
+                .agg(count(lit(1)), sum(when(col("h"), 1L).otherwise(0L)), sum(when(col("c"), 1L).otherwise(0L)),
+                        sum(when(col("a"), 1L).otherwise(0L)))
+                .collectAsList();
         return report(request.runId(), policy.versionId(), m.target(), m.delta(), alpha, groups);
     }
 

@@ -57,6 +57,18 @@ public final class RouteJob {
         return plan;
     }
 
+    /** The rows of the output table ({@link #OUTPUT_COLUMNS}) from BatchRouter's routed rows. */
+    public static Dataset<Row> outputTable(Dataset<Row> routed, double shadowShare, String runId,
+                                           String policyVersion) {
+        return routed
+                .withColumn(RouteColumns.SHADOW, col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED)
+                        .and(ShadowSample.contains(col(Columns.TRACE_ID), shadowShare)))
+                .withColumn(RouteColumns.RUN_ID, lit(runId))
+                .withColumn(RouteColumns.POLICY_VERSION, lit(policyVersion))
+                .withColumn(RouteColumns.ROUTED_AT, current_timestamp())
+                .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    }
+
     public RouteResult run(RouteRequest request) {
         spark.sparkContext().setJobGroup(JOB_GROUP, "tracer route " + request.input().uri(), false);
         try {
@@ -79,23 +91,13 @@ public final class RouteJob {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
-        try {
-            Dataset<Row> routed = new BatchRouter(plan).route(inputs.rows());
-            Dataset<Row> out = routed
-                    .withColumn(RouteColumns.SHADOW, col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED)
-                            .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare())))
-                    .withColumn(RouteColumns.RUN_ID, lit(request.runId()))
-                    .withColumn(RouteColumns.POLICY_VERSION, lit(policy.versionId()))
-                    .withColumn(RouteColumns.ROUTED_AT, current_timestamp())
-                    .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
-            try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
-                    inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
-                out.write().format("delta").mode(request.overwrite() ? "overwrite" : "append")
-                        .option("userMetadata", "tracer route " + request.runId() + " with policy " + policy.versionId())
-                        .save(request.output());
-            }
-        } finally {
-            inputs.release().run();
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize()).route(inputs.rows());
+        Dataset<Row> out = outputTable(routed, request.shadowShare(), request.runId(), policy.versionId());
+        try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
+                inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
+            out.write().format("delta").mode(request.overwrite() ? "overwrite" : "append")
+                    .option("userMetadata", "tracer route " + request.runId() + " with policy " + policy.versionId())
+                    .save(request.output());
         }
         double seconds = (System.nanoTime() - t1) / 1e9;
 
