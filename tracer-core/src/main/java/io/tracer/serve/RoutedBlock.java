@@ -3,7 +3,6 @@ package io.tracer.serve;
 import io.tracer.policy.DeferralReason;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The decisions for one {@link EmbeddingBlock}, row by row, kept as numbers; the reason details
@@ -16,6 +15,8 @@ public final class RoutedBlock {
 
     private final String[] labels;
     private final double threshold;
+    /** The threshold as the details print it, formatted once. */
+    private final String thresholdText;
     private final int dim;
     private final String noneReason;
     private final Outcome[] outcome;
@@ -31,6 +32,7 @@ public final class RoutedBlock {
     RoutedBlock(String[] labels, double threshold, int dim, String noneReason, int capacity) {
         this.labels = labels;
         this.threshold = threshold;
+        this.thresholdText = FixedPoint.fourDecimals(threshold);
         this.dim = dim;
         this.noneReason = noneReason;
         this.outcome = new Outcome[capacity];
@@ -92,19 +94,21 @@ public final class RoutedBlock {
         };
     }
 
-    /** The particulars of a deferral, worded as tracer route's reason_detail (Locale.US, as Spark's format_string); null when handled. */
+    /**
+     * The particulars of a deferral, worded as tracer route's reason_detail always was (Spark's
+     * format_string with "%d" and "%.4f", Locale.US); null when handled.
+     */
     public String detail(int row) {
         return switch (outcome[row]) {
             case HANDLED -> null;
             case NO_POLICY -> "no policy certified: " + noneReason;
-            case UNSEEN_WIDTH -> String.format(Locale.US, "embedding width %d; the policy's models read %d",
-                    width[row], dim);
+            case UNSEEN_WIDTH -> "embedding width " + width[row] + "; the policy's models read " + dim;
             case UNSCORABLE -> unscorable[row];
-            case OUT_OF_DISTRIBUTION -> String.format(Locale.US,
-                    "distance %.4f to the train centroid of the predicted label exceeds %.4f", distance[row],
-                    distanceThreshold[row]);
-            case GATE_SCORE -> String.format(Locale.US, "accept score %.4f below threshold %.4f", score[row],
-                    threshold);
+            case OUT_OF_DISTRIBUTION -> "distance " + FixedPoint.fourDecimals(distance[row])
+                    + " to the train centroid of the predicted label exceeds "
+                    + FixedPoint.fourDecimals(distanceThreshold[row]);
+            case GATE_SCORE -> "accept score " + FixedPoint.fourDecimals(score[row]) + " below threshold "
+                    + thresholdText;
         };
     }
 
