@@ -79,7 +79,8 @@ public final class AuditJob {
         }
         RoutingInputs.Loaded inputs = RoutingInputs.load(spark, config, layout, request.traces(),
                 new EncoderInfo(m.encoder().id(), m.encoder().dim()), request.runId());
-        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize()).route(inputs.rows());
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize())
+                .route(inputs.rows(), Columns.TRACE_ID, Columns.TEACHER);
         Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
         Column handled = col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED);
         Column checked = handled.and(teacher.isNotNull())

@@ -9,17 +9,21 @@ import io.tracer.serve.PortablePolicy;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.apache.spark.ml.functions.array_to_vector;
 import static org.apache.spark.sql.functions.col;
@@ -78,23 +82,61 @@ public final class BatchRouter {
         return plan;
     }
 
+    /** Every row with all its columns, followed by the route columns (and {@link Columns#FEATURES}, see below). */
     public Dataset<Row> route(Dataset<Row> rows) {
         Dataset<Row> in = rows.drop(Arrays.stream(ROUTE_FIELDS).map(StructField::name).toArray(String[]::new));
+        return withFeatures(route(in, PassThrough.all(), Arrays.asList(in.schema().fields())));
+    }
+
+    /**
+     * Every row with only the columns {@code keep} (those present), followed by the route columns.
+     * The vector is read but comes out only when named, and the scan skips every column neither
+     * named nor read: for a caller that needs a few columns of the output (tracer route's table,
+     * the audit's counts) this saves copying each row's vector twice over.
+     */
+    public Dataset<Row> route(Dataset<Row> rows, String... keep) {
+        List<String> present = Arrays.asList(rows.columns());
+        Set<String> kept = new LinkedHashSet<>();
+        for (String k : keep) {
+            if (present.contains(k) && Arrays.stream(ROUTE_FIELDS).noneMatch(f -> f.name().equals(k))) {
+                kept.add(k);
+            }
+        }
+        Set<String> read = new LinkedHashSet<>(kept);
+        read.add(VectorColumn.of(rows.schema()).name());
+        Dataset<Row> in = rows.select(read.stream().map(c -> col(c)).toArray(Column[]::new));
+        StructType schema = in.schema();
+        List<StructField> passed = kept.stream().map(schema::apply).toList();
+        PassThrough only = PassThrough.only(kept.stream().mapToInt(schema::fieldIndex).toArray(),
+                passed.stream().map(StructField::dataType).toArray(DataType[]::new));
+        return route(in, only, passed);
+    }
+
+    /**
+     * @param passThrough what of each input row comes out
+     * @param passed      the fields it keeps, in order
+     */
+    private Dataset<Row> route(Dataset<Row> in, PassThrough passThrough, List<StructField> passed) {
         VectorColumn vectors = VectorColumn.of(in.schema());
         boolean readVectors = plan.method() != Family.NONE;
         boolean encode = readVectors && vectors.kind() == VectorColumn.Kind.TEXT;
+        // Vectors made here come out with the rest of the row when every column does.
+        boolean outputVectors = encode && passed.size() == in.schema().size();
         if (encode) {
             requireBuiltInEncoder(plan.portable());
         }
         SparkSession spark = in.sparkSession();
+        if (encode) {
+            in = spreadForEncoding(in, spark.sparkContext().defaultParallelism());
+        }
         // Built on the driver first: a policy the kernel cannot read fails here, not in every task.
         KernelCache.get(plan.portable());
         Broadcast<PortablePolicy> policy = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(plan.portable());
         RDD<InternalRow> routed = InternalFrames.rows(in).toJavaRDD()
-                .mapPartitions(new RoutePartition(policy, vectors, readVectors, BLOCK_ROWS, encodeBatch)).rdd();
-        Dataset<Row> out = InternalFrames.frame(spark, routed, schema(in.schema(), encode));
-        return withFeatures(out);
+                .mapPartitions(new RoutePartition(policy, vectors, passThrough, readVectors, outputVectors,
+                        BLOCK_ROWS, encodeBatch)).rdd();
+        return InternalFrames.frame(spark, routed, schema(passed, outputVectors));
     }
 
     /**
@@ -110,9 +152,17 @@ public final class BatchRouter {
         return routed.withColumn(Columns.FEATURES, array_to_vector(col(Columns.EMBEDDING)));
     }
 
-    /** The input's columns, the encoded embedding when the route makes it, then the route columns. */
-    private static StructType schema(StructType input, boolean encoded) {
-        List<StructField> fields = new ArrayList<>(Arrays.asList(input.fields()));
+    /**
+     * Encoding is the slow part of routing text (hundreds of rows/s per core) and a small table is
+     * one partition: dealt round-robin over every core instead, as the embed job does.
+     */
+    private static Dataset<Row> spreadForEncoding(Dataset<Row> rows, int cores) {
+        return InternalFrames.rows(rows).getNumPartitions() < cores ? rows.repartition(cores) : rows;
+    }
+
+    /** The columns passed through, the encoded embedding when the route makes it, then the route columns. */
+    private static StructType schema(List<StructField> passed, boolean encoded) {
+        List<StructField> fields = new ArrayList<>(passed);
         if (encoded) {
             fields.add(new StructField(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true,
                     new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM).metadata()));

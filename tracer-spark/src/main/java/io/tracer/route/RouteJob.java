@@ -91,7 +91,8 @@ public final class RouteJob {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
-        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize()).route(inputs.rows());
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize())
+                .route(inputs.rows(), Columns.TRACE_ID);
         Dataset<Row> out = outputTable(routed, request.shadowShare(), request.runId(), policy.versionId());
         try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
                 inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {

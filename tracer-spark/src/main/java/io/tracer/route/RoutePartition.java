@@ -11,8 +11,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.slf4j.Logger;
@@ -27,9 +25,9 @@ import java.util.NoSuchElementException;
 /**
  * Routes one partition with the policy's kernel: rows are taken {@code blockRows} at a time,
  * their vectors go into one block, the kernel decides the block, and each input row comes out
- * followed by its route columns ({@link BatchRouter#ROUTE_FIELDS}). When the rows have text and no
- * vectors, the block's texts are encoded first, {@code encodeBatch} per encoder call, and the
- * vectors come out too (before the route columns).
+ * (its {@link PassThrough} columns) followed by its route columns ({@link BatchRouter#ROUTE_FIELDS}).
+ * When the rows have text and no vectors, the block's texts are encoded first, {@code encodeBatch}
+ * per encoder call, and the vectors may come out too (before the route columns).
  */
 final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private static final long serialVersionUID = 1L;
@@ -45,18 +43,24 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
 
     private final Broadcast<PortablePolicy> policy;
     private final VectorColumn vectors;
+    private final PassThrough passThrough;
     private final boolean readVectors;
+    private final boolean outputVectors;
     private final int blockRows;
     private final int encodeBatch;
 
     /**
-     * @param readVectors false when the policy decides without them (method none): nothing is read or encoded
+     * @param passThrough   the input columns that come out
+     * @param readVectors   false when the policy decides without them (method none): nothing is read or encoded
+     * @param outputVectors when encoding text, whether the vectors come out (before the route columns)
      */
-    RoutePartition(Broadcast<PortablePolicy> policy, VectorColumn vectors, boolean readVectors, int blockRows,
-                   int encodeBatch) {
+    RoutePartition(Broadcast<PortablePolicy> policy, VectorColumn vectors, PassThrough passThrough,
+                   boolean readVectors, boolean outputVectors, int blockRows, int encodeBatch) {
         this.policy = policy;
         this.vectors = vectors;
+        this.passThrough = passThrough;
         this.readVectors = readVectors;
+        this.outputVectors = outputVectors;
         this.blockRows = blockRows;
         this.encodeBatch = encodeBatch;
     }
@@ -71,7 +75,7 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
     private final class Routed implements Iterator<InternalRow> {
         private final BlockRouter router;
         private final Iterator<InternalRow> input;
-        private final InternalRow[] held;
+        private final Object[] held;
         private final UTF8String[] labels;
         private final boolean text = vectors.kind() == VectorColumn.Kind.TEXT;
         private float[][] encoded;
@@ -84,7 +88,7 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
         Routed(BlockRouter router, Iterator<InternalRow> input) {
             this.router = router;
             this.input = input;
-            this.held = new InternalRow[blockRows];
+            this.held = new Object[blockRows];
             List<String> names = policy.value().labels();
             this.labels = names.stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
         }
@@ -108,9 +112,9 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
                 throw new NoSuchElementException();
             }
             int i = next++;
-            InternalRow row = held[i];
+            Object kept = held[i];
             held[i] = null;
-            return new JoinedRow(row, routeColumns(i));
+            return passThrough.output(kept, routeColumns(i));
         }
 
         private void fill() {
@@ -120,9 +124,9 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             next = 0;
             List<String> texts = text && readVectors ? new ArrayList<>(blockRows) : null;
             while (count < blockRows && input.hasNext()) {
-                // The scan reuses its row objects; the block outlives them.
-                InternalRow row = input.next().copy();
-                held[count++] = row;
+                // The scan reuses its row objects: what outlives this call is copied now.
+                InternalRow row = input.next();
+                held[count++] = passThrough.hold(row);
                 if (!readVectors) {
                     block.addUnreadable(-1);
                 } else if (text) {
@@ -163,10 +167,11 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             return out;
         }
 
-        private InternalRow routeColumns(int i) {
-            int extra = text ? 1 : 0;
+        /** The encoded vector when it comes out, then the route columns. */
+        private Object[] routeColumns(int i) {
+            int extra = text && outputVectors ? 1 : 0;
             Object[] v = new Object[BatchRouter.ROUTE_FIELDS.length + extra];
-            if (text) {
+            if (extra == 1) {
                 v[0] = encoded == null || encoded[i] == null ? null : UnsafeArrayData.fromPrimitiveArray(encoded[i]);
             }
             boolean handled = routed.handled(i);
@@ -176,7 +181,7 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             v[extra + 3] = handled ? labels[routed.labelIndex(i)] : null;
             v[extra + 4] = handled ? null : REASONS.get(routed.reason(i));
             v[extra + 5] = handled ? null : UTF8String.fromString(routed.detail(i));
-            return new GenericInternalRow(v);
+            return v;
         }
 
         private void logEncoding() {

@@ -5,6 +5,7 @@ import io.tracer.Columns;
 import io.tracer.serve.EmbeddingBlock;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
+import org.apache.spark.unsafe.Platform;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -28,13 +30,16 @@ final class VectorColumn implements Serializable {
     enum Kind { FLOATS, DOUBLES, ML_VECTOR, TEXT }
 
     private final Kind kind;
+    private final String name;
     private final int index;
     /** The array may hold null elements (Delta reads array<float> back as containsNull = true). */
     private final boolean nullElements;
     private final UserDefinedType<Vector> vectorType;
 
-    private VectorColumn(Kind kind, int index, boolean nullElements, UserDefinedType<Vector> vectorType) {
+    private VectorColumn(Kind kind, String name, int index, boolean nullElements,
+                         UserDefinedType<Vector> vectorType) {
         this.kind = kind;
+        this.name = name;
         this.index = index;
         this.nullElements = nullElements;
         this.vectorType = vectorType;
@@ -49,7 +54,7 @@ final class VectorColumn implements Serializable {
             if (f.dataType() instanceof ArrayType a && (a.elementType() == DataTypes.FloatType
                     || a.elementType() == DataTypes.DoubleType)) {
                 return new VectorColumn(a.elementType() == DataTypes.FloatType ? Kind.FLOATS : Kind.DOUBLES,
-                        schema.fieldIndex(Columns.EMBEDDING), a.containsNull(), null);
+                        Columns.EMBEDDING, schema.fieldIndex(Columns.EMBEDDING), a.containsNull(), null);
             }
             throw new BadInputException("cannot route: column " + Columns.EMBEDDING + " is " + f.dataType()
                     .simpleString() + "; expected array<float>");
@@ -57,12 +62,12 @@ final class VectorColumn implements Serializable {
         if (names.contains(Columns.FEATURES)) {
             DataType t = schema.apply(Columns.FEATURES).dataType();
             if (t instanceof UserDefinedType<?> u && Vector.class.isAssignableFrom(u.userClass())) {
-                return new VectorColumn(Kind.ML_VECTOR, schema.fieldIndex(Columns.FEATURES), false,
+                return new VectorColumn(Kind.ML_VECTOR, Columns.FEATURES, schema.fieldIndex(Columns.FEATURES), false,
                         (UserDefinedType<Vector>) u);
             }
         }
         if (names.contains(Columns.INPUT)) {
-            return new VectorColumn(Kind.TEXT, schema.fieldIndex(Columns.INPUT), false, null);
+            return new VectorColumn(Kind.TEXT, Columns.INPUT, schema.fieldIndex(Columns.INPUT), false, null);
         }
         throw new BadInputException("cannot route: the rows have neither " + Columns.EMBEDDING + " nor "
                 + Columns.FEATURES + " nor " + Columns.INPUT + "; their columns are " + names);
@@ -70,6 +75,11 @@ final class VectorColumn implements Serializable {
 
     Kind kind() {
         return kind;
+    }
+
+    /** The column the vectors (or texts) are read from. */
+    String name() {
+        return name;
     }
 
     /** The row's text (TEXT only); null when missing. */
@@ -95,20 +105,46 @@ final class VectorColumn implements Serializable {
         }
         float[] values = block.values();
         int at = block.addValid();
-        if (kind == Kind.FLOATS) {
+        if (kind == Kind.FLOATS && a instanceof UnsafeArrayData u) {
+            // Straight from the row's bytes into the block: no array per row.
+            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                    values, Platform.FLOAT_ARRAY_OFFSET + 4L * at, 4L * n);
+        } else if (kind == Kind.FLOATS) {
             System.arraycopy(a.toFloatArray(), 0, values, at, n);
         } else {
             for (int j = 0; j < n; j++) {
                 values[at + j] = (float) a.getDouble(j);
             }
         }
-        if (nullElements) {
+        if (nullElements && hasNullElement(a)) {
             for (int j = 0; j < n; j++) {
                 if (a.isNullAt(j)) {
                     values[at + j] = Float.NaN;
                 }
             }
         }
+    }
+
+    /**
+     * Whether any element is null. An UnsafeArrayData keeps its null bits in whole words after the
+     * element count: a few word reads instead of one check per element.
+     */
+    private static boolean hasNullElement(ArrayData a) {
+        if (a instanceof UnsafeArrayData u) {
+            int words = (u.numElements() + 63) / 64;
+            for (int w = 0; w < words; w++) {
+                if (Platform.getLong(u.getBaseObject(), u.getBaseOffset() + 8 + 8L * w) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int j = 0; j < a.numElements(); j++) {
+            if (a.isNullAt(j)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static float[] floats(double[] d) {
