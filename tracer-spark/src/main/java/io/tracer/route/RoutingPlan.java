@@ -39,17 +39,28 @@ public record RoutingPlan(Family method, double threshold, LabelIndex labels, St
                     new PortablePolicy(PortablePolicy.newId(), origin, PolicyManifest.Method.NONE, labels.labels(),
                             Double.NaN, null, dim, outcome.reason(), List.of(), null));
         }
-        double threshold = outcome.certified().get().threshold();
-        List<PortablePolicy.Stage> stages = new ArrayList<>();
-        for (PolicyStage s : outcome.deployed().orElseThrow().candidate().stages()) {
-            stages.add(PortableExporter.inMemory(s.number(), stageThreshold(s, threshold),
+        return of(outcome.method(), outcome.deployed().orElseThrow().candidate().stages(),
+                outcome.certified().get().threshold(), labels, dim, ood.orElse(null), origin);
+    }
+
+    /**
+     * The plan of stage models held in memory (exported to their portable form here).
+     *
+     * @param threshold the threshold T on the policy score
+     * @param ood       the OOD gate, or null
+     * @param origin    what the models are, for messages
+     */
+    public static RoutingPlan of(Family method, List<PolicyStage> stages, double threshold, LabelIndex labels,
+                                 int dim, OodGate ood, String origin) {
+        List<PortablePolicy.Stage> portable = new ArrayList<>();
+        for (PolicyStage s : stages) {
+            portable.add(PortableExporter.inMemory(s.number(), stageThreshold(s, threshold),
                     origin + " stage " + s.number(), s.surrogate(), s.gate()));
         }
-        OodGate gate = ood.orElse(null);
-        PortablePolicy portable = new PortablePolicy(PortablePolicy.newId(), origin,
-                PolicyManifest.Method.valueOf(outcome.method().name()), labels.labels(), threshold, null, dim, null,
-                stages, gate == null ? null : new PortablePolicy.Ood(gate.centroids(), gate.thresholds()));
-        return new RoutingPlan(outcome.method(), threshold, labels, null, dim, gate, portable);
+        PortablePolicy policy = new PortablePolicy(PortablePolicy.newId(), origin,
+                PolicyManifest.Method.valueOf(method.name()), labels.labels(), threshold, null, dim, null, portable,
+                ood == null ? null : new PortablePolicy.Ood(ood.centroids(), ood.thresholds()));
+        return new RoutingPlan(method, threshold, labels, null, dim, ood, policy);
     }
 
     /**
@@ -58,6 +69,16 @@ public record RoutingPlan(Family method, double threshold, LabelIndex labels, St
      */
     static double stageThreshold(PolicyStage s, double certified) {
         return Double.isNaN(s.cascadeThreshold()) ? certified : s.cascadeThreshold();
+    }
+
+    /**
+     * The same plan, its models declared to read {@code encoder}'s vectors (only for a plan held in
+     * memory, which does not know its encoder: routing text needs to know).
+     */
+    public RoutingPlan readingVectorsOf(String encoder) {
+        PortablePolicy p = portable;
+        return new RoutingPlan(method, threshold, labels, noneReason, dim, ood, new PortablePolicy(PortablePolicy.newId(),
+                p.origin(), p.method(), p.labels(), p.threshold(), encoder, p.dim(), p.noneReason(), p.stages(), p.ood()));
     }
 
     /** The same plan without its out-of-distribution gate (routing then no longer matches the certificate). */
