@@ -89,6 +89,15 @@ public record PortablePolicy(String id, String origin, PolicyManifest.Method met
             }
             stages.add(readStage(s.stage(), s.threshold(), policy.resolve(s.portablePath()), conf));
         }
+        return of(policy, stages, conf);
+    }
+
+    /**
+     * A published policy version with its stages' exports already read ({@link #readStage}, one per
+     * stage of the manifest, in order); its OOD gate is read here.
+     */
+    public static PortablePolicy of(LoadedPolicy policy, List<Stage> stages, Configuration conf) {
+        PolicyManifest m = policy.manifest();
         // Routing reads the OOD gate only for a deployed method.
         Ood ood = null;
         if (m.method() != PolicyManifest.Method.NONE) {

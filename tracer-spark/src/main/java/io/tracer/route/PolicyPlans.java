@@ -54,9 +54,33 @@ public final class PolicyPlans {
     }
 
     /**
+     * A model file of the policy, or one line saying which one cannot be loaded: a policy whose
+     * files are missing or truncated is bad input to route and audit (exit 2), not a crash.
+     */
+    private static <T> T loadModel(LoadedPolicy policy, int stage, String what, String path,
+                                   java.util.function.Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (Exception e) { // Spark's and Hadoop's readers throw checked exceptions unchecked
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = String.valueOf(root.getMessage());
+            int nl = why.indexOf('\n');
+            why = nl < 0 ? why : why.substring(0, nl);
+            throw new BadInputException("policy " + policy.uri() + ": the " + (stage > 0 ? "stage " + stage + " " : "")
+                    + what + " (" + path + ") cannot be loaded: its files are missing or damaged ("
+                    + root.getClass().getSimpleName() + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why)
+                    + "); publish the policy again or route with another version", e);
+        }
+    }
+
+    /**
      * The plan of a published policy version. The kernel reads the version's portable export; a
      * version published without one (by a build from before the export) has its MLlib models
-     * loaded and exported in memory instead, so it still routes.
+     * loaded and exported in memory instead, so it still routes. Missing or damaged files of
+     * either are bad input, named by stage (see {@link #loadModel}).
      */
     public static RoutingPlan load(LoadedPolicy policy) {
         Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
@@ -70,13 +94,25 @@ public final class PolicyPlans {
             throw new BadInputException("policy " + policy.uri() + " has method " + m.method()
                     + " but no certification");
         }
-        OodGate ood = OodGate.fromManifest(m.ood(), policy::resolve, labels.size());
+        OodGate ood = loadModel(policy, 0, "out-of-distribution gate", OodGate.CENTROIDS_FILE,
+                () -> OodGate.fromManifest(m.ood(), policy::resolve, labels.size()));
         if (ood != null && ood.dim() != m.encoder().dim()) {
             throw new BadInputException("policy " + policy.uri() + ": ood centroids have width " + ood.dim()
                     + " but the encoder's is " + m.encoder().dim());
         }
         boolean exported = m.stages().stream().allMatch(s -> s.portablePath() != null);
-        PortablePolicy portable = exported ? PortablePolicy.read(policy, conf) : exportInMemory(policy, ood);
+        PortablePolicy portable;
+        if (exported) {
+            List<PortablePolicy.Stage> stages = new ArrayList<>();
+            for (PolicyManifest.Stage s : m.stages()) {
+                stages.add(loadModel(policy, s.stage(), "surrogate and gate", s.portablePath(),
+                        () -> PortablePolicy.readStage(s.stage(), s.threshold(), policy.resolve(s.portablePath()),
+                                conf)));
+            }
+            portable = PortablePolicy.of(policy, stages, conf);
+        } else {
+            portable = exportInMemory(policy, ood);
+        }
         return new RoutingPlan(Family.valueOf(m.method().name()), m.certification().threshold(), labels, null,
                 m.encoder().dim(), ood, portable);
     }
@@ -87,8 +123,10 @@ public final class PolicyPlans {
                 policy.versionId());
         List<PortablePolicy.Stage> stages = new ArrayList<>();
         for (PolicyManifest.Stage s : m.stages()) {
-            SurrogateModel surrogate = SurrogateModel.load(policy.resolve(s.surrogatePath()));
-            GateModel gate = s.gatePath() == null ? null : GateModel.load(policy.resolve(s.gatePath()));
+            SurrogateModel surrogate = loadModel(policy, s.stage(), "surrogate", s.surrogatePath(),
+                    () -> SurrogateModel.load(policy.resolve(s.surrogatePath())));
+            GateModel gate = s.gatePath() == null ? null : loadModel(policy, s.stage(), "gate", s.gatePath(),
+                    () -> GateModel.load(policy.resolve(s.gatePath())));
             stages.add(PortableExporter.inMemory(s.stage(), s.threshold(), policy.uri() + " stage " + s.stage(),
                     surrogate, gate));
         }

@@ -81,7 +81,7 @@ public final class SplitAssigner {
                 .otherwise(Columns.CALIBRATION);
 
         return traces
-                .withColumn(U, RankHash.uniform(seed, Columns.TRACE_ID))
+                .withColumn(U, io.tracer.HashSample.uniform(seed, Columns.TRACE_ID))
                 .withColumn(N, count(lit(1)).over(label))
                 .withColumn(POS, row_number().over(ordered).minus(1).plus(0.5).divide(col(N)))
                 .withColumn(Columns.SPLIT,
