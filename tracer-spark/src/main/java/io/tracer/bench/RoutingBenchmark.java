@@ -91,9 +91,10 @@ public final class RoutingBenchmark {
                           int embedRows, String textData) {
         public Request {
             if (rows < 1 || queries < 1 || warmup < 0 || fitRows < 10 || batchRows < 1 || embedRows < 0) {
-                throw new io.tracer.BadInputException("bench routing: --rows, --fit-rows, --queries and "
-                        + "--batch-rows must be positive, --warmup and --embed-rows not negative; got " + rows + ", "
-                        + fitRows + ", " + queries + ", " + batchRows + ", " + warmup + ", " + embedRows);
+                throw new io.tracer.BadInputException("bench routing: --rows, --queries and --batch-rows must be "
+                        + "positive, --fit-rows at least 10, --warmup and --embed-rows not negative; got --rows " + rows
+                        + ", --fit-rows " + fitRows + ", --queries " + queries + ", --batch-rows " + batchRows
+                        + ", --warmup " + warmup + ", --embed-rows " + embedRows);
             }
             for (String s : shapes) {
                 if (!RoutingShapes.ALL.contains(s)) {
