@@ -3,11 +3,12 @@ package io.tracer.serve;
 /**
  * XGBoost (binary:logistic) over the confidence features followed by the embedding, the vector
  * the Spark gate's VectorAssembler builds; the score is the booster's P(agree) widened to double.
+ * The block's rows go to the booster in one prediction call.
  *
  * <p>VectorAssembler emits a sparse vector when fewer than about two thirds of the values are
  * non-zero, and xgboost4j-spark then reads it through a different path. Embeddings are dense, so
- * this never happens with a sentence encoder; when it would, the row is deferred with the reason
- * rather than scored in a way that might differ from Spark's.
+ * this never happens with a sentence encoder; when it would, the row is marked unscorable and
+ * deferred with the reason rather than scored in a way that might differ from the fit's.
  */
 final class BoostedGate implements Gate {
     private final XgbBooster booster;
@@ -17,26 +18,49 @@ final class BoostedGate implements Gate {
     }
 
     @Override
-    public double score(double[] probability, double[] x) {
-        double[] f = Confidence.of(probability);
-        int size = f.length + x.length;
+    public void score(double[] probability, int k, FeatureRows rows, Workspace workspace, double[] scores,
+                      String[] unscorable) {
+        int n = rows.n();
+        int dim = rows.dim();
+        int size = Confidence.FEATURES + dim;
         if (size != booster.dimension()) {
             throw new RouterException("boosted gate reads " + booster.dimension() + " features, got " + size);
         }
-        float[] row = new float[size];
-        int nonZero = 0;
-        for (int i = 0; i < size; i++) {
-            double v = i < f.length ? f[i] : x[i - f.length];
-            row[i] = (float) v;
-            if (v != 0.0) {
-                nonZero++;
+        float[] x = rows.floats();
+        double logK = StrictMath.log((double) k);
+        double[] f = new double[Confidence.FEATURES];
+        float[] input = workspace.floats(Workspace.GATE_INPUT, n * size);
+        int[] scored = workspace.ints(Workspace.GATE_ROWS, n);
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            Confidence.into(probability, i * k, k, logK, f, 0);
+            int at = m * size;
+            int nonZero = 0;
+            for (int j = 0; j < Confidence.FEATURES; j++) {
+                input[at + j] = (float) f[j];
+                nonZero += f[j] != 0.0 ? 1 : 0;
+            }
+            for (int j = 0, from = i * dim; j < dim; j++) {
+                float v = x[from + j];
+                input[at + Confidence.FEATURES + j] = v;
+                nonZero += v != 0.0f ? 1 : 0;
+            }
+            // Vector.compressed's rule: sparse when 1.5 * (nnz + 1) < size.
+            if (1.5 * (nonZero + 1.0) < size) {
+                scores[i] = Double.NaN;
+                unscorable[i] = "boosted gate input has only " + nonZero + " non-zero values of " + size
+                        + "; Spark would pass it to XGBoost as a sparse vector, which this router does not reproduce";
+            } else {
+                scored[m++] = i;
             }
         }
-        // Vector.compressed's rule: sparse when 1.5 * (nnz + 1) < size.
-        if (1.5 * (nonZero + 1.0) < size) {
-            throw new Unroutable("boosted gate input has only " + nonZero + " non-zero values of " + size
-                    + "; Spark would pass it to XGBoost as a sparse vector, which this router does not reproduce");
+        if (m == 0) {
+            return;
         }
-        return booster.predict(row, 1)[0][0];
+        float[] exact = input.length == m * size ? input : java.util.Arrays.copyOf(input, m * size);
+        float[][] p = booster.predict(exact, m);
+        for (int r = 0; r < m; r++) {
+            scores[scored[r]] = p[r][0];
+        }
     }
 }

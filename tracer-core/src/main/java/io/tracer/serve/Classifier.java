@@ -1,13 +1,17 @@
 package io.tracer.serve;
 
-/** A surrogate model's forward pass: MLlib's probability column and prediction for one row. */
+/**
+ * A surrogate model's forward pass over a block of rows: MLlib's probability column and
+ * prediction for each row.
+ */
 interface Classifier {
 
-    /** What MLlib's transform puts in the probability and prediction columns. */
-    record Output(double[] probability, int prediction) {}
-
-    /** @param x the feature vector (the embedding widened to double) */
-    Output predict(double[] x);
+    /**
+     * @param rows        the block (features = the embedding)
+     * @param probability n x {@link #outputs()} values, row-major (written)
+     * @param prediction  n predicted output indices (written)
+     */
+    void predict(FeatureRows rows, Workspace workspace, double[] probability, int[] prediction);
 
     /** Size of the probability vector (the model's outputs, not necessarily the label space). */
     int outputs();

@@ -18,8 +18,8 @@ import io.tracer.policy.DeferralReason;
 public record Decision(boolean handled, String label, double score, int stage, String reason, String detail) {
 
     /**
-     * Reason, router only: a row Spark would score along a path this router does not reproduce
-     * (see {@link BoostedGate}); deferring it is always safe.
+     * Reason: a row the fit's Spark scoring would have scored along a path the kernel does not
+     * reproduce (see {@link BoostedGate}); deferring it is always safe.
      */
     public static final String UNSCORABLE = DeferralReason.UNSCORABLE;
 

@@ -9,7 +9,7 @@ final class LogisticGate implements Gate {
     private final double intercept;
 
     LogisticGate(double[] coefficients, double intercept) {
-        if (coefficients.length != 4) {
+        if (coefficients.length != Confidence.FEATURES) {
             throw new RouterException("logistic gate: expected 4 coefficients (confidence features), got "
                     + coefficients.length);
         }
@@ -18,12 +18,17 @@ final class LogisticGate implements Gate {
     }
 
     @Override
-    public double score(double[] probability, double[] x) {
-        double[] f = Confidence.of(probability);
-        double dot = 0.0;
-        for (int j = 0; j < f.length; j++) {
-            dot += f[j] * coefficients[j];
+    public void score(double[] probability, int k, FeatureRows rows, Workspace workspace, double[] scores,
+                      String[] unscorable) {
+        double logK = StrictMath.log((double) k);
+        double[] f = new double[Confidence.FEATURES];
+        for (int i = 0; i < rows.n(); i++) {
+            Confidence.into(probability, i * k, k, logK, f, 0);
+            double dot = 0.0;
+            for (int j = 0; j < f.length; j++) {
+                dot += f[j] * coefficients[j];
+            }
+            scores[i] = MlMath.sigmoid(dot + intercept);
         }
-        return MlMath.sigmoid(dot + intercept);
     }
 }

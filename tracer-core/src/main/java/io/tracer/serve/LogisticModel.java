@@ -1,37 +1,39 @@
 package io.tracer.serve;
 
+import io.tracer.kernel.DenseMath;
+
 /**
- * Multinomial logistic regression: margins {@code b_k + sum_j w_kj x_j} (accumulated from the
- * intercept, as MLlib's gemv does), softmax for the probability, argmax of the margins for the
+ * Multinomial logistic regression: margins {@code b_k + sum_j w_kj x_j} for the whole block in
+ * one {@link DenseMath#affine} call, softmax for the probability, argmax of the margins for the
  * prediction (MLlib predicts from the raw column).
  */
 final class LogisticModel implements Classifier {
-    private final double[][] coefficients;
+    private final double[] weights;
     private final double[] intercepts;
+    private final int dimension;
+    private final DenseMath math;
 
-    LogisticModel(double[][] coefficients, double[] intercepts) {
+    /** @param coefficients K x D, one row per class */
+    LogisticModel(double[][] coefficients, double[] intercepts, DenseMath math) {
         if (coefficients.length != intercepts.length || coefficients.length == 0) {
             throw new IllegalArgumentException("logistic model: " + coefficients.length + " coefficient rows but "
                     + intercepts.length + " intercepts");
         }
-        this.coefficients = coefficients;
+        this.weights = Dense.flatten(coefficients);
         this.intercepts = intercepts;
+        this.dimension = coefficients[0].length;
+        this.math = math;
     }
 
     @Override
-    public Output predict(double[] x) {
-        double[] m = new double[intercepts.length];
-        for (int k = 0; k < m.length; k++) {
-            double[] w = coefficients[k];
-            double s = intercepts[k];
-            for (int j = 0; j < w.length; j++) {
-                s += w[j] * x[j];
-            }
-            m[k] = s;
+    public void predict(FeatureRows rows, Workspace workspace, double[] probability, int[] prediction) {
+        int n = rows.n();
+        int k = intercepts.length;
+        math.affine(rows.doubles(), n, dimension, weights, intercepts, k, probability);
+        for (int i = 0; i < n; i++) {
+            prediction[i] = MlMath.argmax(probability, i * k, k);
+            MlMath.softmaxInPlace(probability, i * k, k);
         }
-        int prediction = MlMath.argmax(m);
-        MlMath.softmaxInPlace(m);
-        return new Output(m, prediction);
     }
 
     @Override
@@ -41,6 +43,6 @@ final class LogisticModel implements Classifier {
 
     @Override
     public int dimension() {
-        return coefficients[0].length;
+        return dimension;
     }
 }

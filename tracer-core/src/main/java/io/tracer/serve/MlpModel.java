@@ -1,16 +1,21 @@
 package io.tracer.serve;
 
+import io.tracer.kernel.DenseMath;
+
 /**
  * MLlib's multilayer perceptron behind its standard scaler. Each layer is an affine map
- * {@code W x + b} (W stored out x in, row-major here) followed by a sigmoid, except the last,
- * whose output is the raw column; softmax gives the probability. The scaler multiplies by
- * 1/std, as StandardScalerModel does (a zero std scales to 0).
+ * {@code W a + b} over the whole block (W stored out x in, row-major) followed by a sigmoid,
+ * except the last, whose output is the raw column; softmax gives the probability. The scaler
+ * multiplies by 1/std, as StandardScalerModel does (a zero std scales to 0).
  */
 final class MlpModel implements Classifier {
     private final double[] mean;
     private final double[] scale;
-    private final double[][][] weights;
+    /** Per layer: out x in weights, row-major. */
+    private final double[][] weights;
     private final double[][] biases;
+    private final int dimension;
+    private final DenseMath math;
 
     /**
      * @param mean    the scaler's mean (centring), or null when the pipeline has no scaler
@@ -18,7 +23,7 @@ final class MlpModel implements Classifier {
      * @param weights per layer, out x in
      * @param biases  per layer, out
      */
-    MlpModel(double[] mean, double[] std, double[][][] weights, double[][] biases) {
+    MlpModel(double[] mean, double[] std, double[][][] weights, double[][] biases, DenseMath math) {
         this.mean = mean;
         if (std == null) {
             this.scale = null;
@@ -28,36 +33,48 @@ final class MlpModel implements Classifier {
                 scale[i] = std[i] == 0 ? 0.0 : 1.0 / std[i];
             }
         }
-        this.weights = weights;
+        this.weights = new double[weights.length][];
+        for (int l = 0; l < weights.length; l++) {
+            this.weights[l] = Dense.flatten(weights[l]);
+        }
         this.biases = biases;
+        this.dimension = weights[0][0].length;
+        this.math = math;
     }
 
     @Override
-    public Output predict(double[] x) {
-        double[] a = x;
+    public void predict(FeatureRows rows, Workspace workspace, double[] probability, int[] prediction) {
+        int n = rows.n();
+        double[] a = rows.doubles();
         if (mean != null) {
-            a = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                a[i] = (x[i] - mean[i]) * scale[i];
-            }
-        }
-        for (int l = 0; l < weights.length; l++) {
-            double[][] w = weights[l];
-            double[] b = biases[l];
-            double[] out = new double[b.length];
-            for (int i = 0; i < out.length; i++) {
-                double[] row = w[i];
-                double s = b[i];
-                for (int j = 0; j < row.length; j++) {
-                    s += row[j] * a[j];
+            double[] scaled = workspace.doubles(Workspace.SCALED, n * dimension);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0, at = i * dimension; j < dimension; j++, at++) {
+                    scaled[at] = (a[at] - mean[j]) * scale[j];
                 }
-                out[i] = l < weights.length - 1 ? 1.0 / (1 + Math.exp(-s)) : s;
+            }
+            a = scaled;
+        }
+        int width = dimension;
+        int last = weights.length - 1;
+        for (int l = 0; l <= last; l++) {
+            int outs = biases[l].length;
+            double[] out = l == last ? probability
+                    : workspace.doubles(l % 2 == 0 ? Workspace.LAYER_A : Workspace.LAYER_B, n * outs);
+            math.affine(a, n, width, weights[l], biases[l], outs, out);
+            if (l < last) {
+                for (int t = 0, size = n * outs; t < size; t++) {
+                    out[t] = 1.0 / (1 + Math.exp(-out[t]));
+                }
             }
             a = out;
+            width = outs;
         }
-        int prediction = MlMath.argmax(a);
-        MlMath.mlpSoftmaxInPlace(a);
-        return new Output(a, prediction);
+        int k = outputs();
+        for (int i = 0; i < n; i++) {
+            prediction[i] = MlMath.argmax(probability, i * k, k);
+            MlMath.mlpSoftmaxInPlace(probability, i * k, k);
+        }
     }
 
     @Override
@@ -67,6 +84,6 @@ final class MlpModel implements Classifier {
 
     @Override
     public int dimension() {
-        return weights[0][0].length;
+        return dimension;
     }
 }

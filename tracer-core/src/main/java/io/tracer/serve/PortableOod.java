@@ -43,6 +43,57 @@ record PortableOod(double[][] centroids, double[] thresholds) {
         return Math.sqrt(acc);
     }
 
+    /**
+     * {@link #distance} of each row of a block to the centroid of its label. Each row's sum runs
+     * in index order, as above (bit-identical); four rows are summed side by side so their
+     * additions overlap in the CPU.
+     *
+     * @param x      n x dim rows, row-major
+     * @param labels n label indices
+     * @param out    n distances (written)
+     */
+    void distances(double[] x, int n, int[] labels, double[] out) {
+        int dim = centroids[0].length;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            double[] c0 = centroids[labels[i]];
+            double[] c1 = centroids[labels[i + 1]];
+            double[] c2 = centroids[labels[i + 2]];
+            double[] c3 = centroids[labels[i + 3]];
+            int x0 = i * dim;
+            int x1 = x0 + dim;
+            int x2 = x1 + dim;
+            int x3 = x2 + dim;
+            double a0 = 0.0;
+            double a1 = 0.0;
+            double a2 = 0.0;
+            double a3 = 0.0;
+            for (int j = 0; j < dim; j++) {
+                double d0 = x[x0 + j] - c0[j];
+                double d1 = x[x1 + j] - c1[j];
+                double d2 = x[x2 + j] - c2[j];
+                double d3 = x[x3 + j] - c3[j];
+                a0 = a0 + d0 * d0;
+                a1 = a1 + d1 * d1;
+                a2 = a2 + d2 * d2;
+                a3 = a3 + d3 * d3;
+            }
+            out[i] = Math.sqrt(a0);
+            out[i + 1] = Math.sqrt(a1);
+            out[i + 2] = Math.sqrt(a2);
+            out[i + 3] = Math.sqrt(a3);
+        }
+        for (; i < n; i++) {
+            double[] c = centroids[labels[i]];
+            double acc = 0.0;
+            for (int j = 0, at = i * dim; j < dim; j++, at++) {
+                double d = x[at] - c[j];
+                acc = acc + d * d;
+            }
+            out[i] = Math.sqrt(acc);
+        }
+    }
+
     double threshold(int label) {
         return thresholds[label];
     }

@@ -2,18 +2,17 @@ package io.tracer.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracer.kernel.DenseMath;
+import io.tracer.kernel.DenseMaths;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a stage's portable export ({@link PortableFormat}) through Hadoop's FileSystem and builds
- * the models. Refuses, by name, a format version or a model kind it does not know.
+ * Builds a stage's models from its portable export ({@link PortableFormat}), as read into a
+ * {@link PortablePolicy.Stage}. Refuses, by name, a format version or a model kind it does not know.
  */
 final class PortableReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,11 +23,17 @@ final class PortableReader {
         this.conf = conf;
     }
 
-    /** The surrogate and gate of the export under {@code dirUri}. */
+    /** The surrogate and gate of the export under {@code dirUri}, on this JVM's best {@link DenseMath}. */
     PortableStage read(int number, String dirUri, double threshold, int numLabels, int dim) {
+        return read(PortablePolicy.readStage(number, threshold, dirUri, conf), numLabels, dim, DenseMaths.best());
+    }
+
+    /** The surrogate and gate of one stage's export, computing with {@code math}. */
+    static PortableStage read(PortablePolicy.Stage stage, int numLabels, int dim, DenseMath math) {
+        String dirUri = stage.source();
         JsonNode root;
         try {
-            root = JSON.readTree(bytes(dirUri, PortableFormat.MODEL_FILE));
+            root = JSON.readTree(file(stage, PortableFormat.MODEL_FILE));
         } catch (IOException e) {
             throw new RouterException("portable export " + dirUri + ": " + PortableFormat.MODEL_FILE
                     + " is not valid JSON: " + e.getMessage(), e);
@@ -38,13 +43,15 @@ final class PortableReader {
             throw new RouterException("portable export " + dirUri + " has format version " + version
                     + "; this router reads " + PortableFormat.FORMAT_VERSION);
         }
-        PortableSurrogate surrogate = surrogate(root.path(PortableFormat.SURROGATE), dirUri, numLabels, dim);
+        PortableSurrogate surrogate = surrogate(root.path(PortableFormat.SURROGATE), stage, numLabels, dim, math);
         JsonNode g = root.path(PortableFormat.GATE);
-        Gate gate = g.isMissingNode() || g.isNull() ? null : gate(g, dirUri, dim);
-        return new PortableStage(number, surrogate, gate, threshold);
+        Gate gate = g.isMissingNode() || g.isNull() ? null : gate(g, stage, dim);
+        return new PortableStage(stage.number(), surrogate, gate, stage.threshold());
     }
 
-    private PortableSurrogate surrogate(JsonNode s, String dir, int numLabels, int dim) {
+    private static PortableSurrogate surrogate(JsonNode s, PortablePolicy.Stage stage, int numLabels, int dim,
+                                               DenseMath math) {
+        String dir = stage.source();
         String kind = s.path(PortableFormat.KIND).asText("");
         int features = s.path("num_features").asInt(-1);
         if (features != dim) {
@@ -53,13 +60,13 @@ final class PortableReader {
         }
         Classifier model = switch (kind) {
             case PortableFormat.LOGISTIC -> new LogisticModel(matrix(s.path("coefficients")),
-                    vector(s.path("intercepts")));
-            case PortableFormat.MLP -> mlp(s);
+                    vector(s.path("intercepts")), math);
+            case PortableFormat.MLP -> mlp(s, math);
             case PortableFormat.NAIVE_BAYES -> new GaussianNbModel(vector(s.path("pi")), matrix(s.path("theta")),
-                    matrix(s.path("sigma")));
+                    matrix(s.path("sigma")), math);
             case PortableFormat.TREES -> trees(s, dim);
             case PortableFormat.XGBOOST -> new XgbClassifier(
-                    XgbBooster.load(bytes(dir, s.path("file").asText()), dim, dir + "/" + s.path("file").asText()),
+                    XgbBooster.load(file(stage, s.path("file").asText()), dim, dir + "/" + s.path("file").asText()),
                     s.path("num_classes").asInt());
             default -> throw new RouterException("portable export " + dir + ": surrogate kind '" + kind
                     + "' is not supported by this router");
@@ -77,7 +84,7 @@ final class PortableReader {
      * MLlib's flat MLP weight vector: for each layer in order, the out x in weight matrix in
      * column-major order followed by the out biases (FeedForwardTopology's AffineLayerModel).
      */
-    private static MlpModel mlp(JsonNode s) {
+    private static MlpModel mlp(JsonNode s, DenseMath math) {
         int[] layers = ints(s.path("layers"));
         double[] flat = vector(s.path("weights"));
         double[][][] w = new double[layers.length - 1][][];
@@ -102,7 +109,7 @@ final class PortableReader {
         }
         JsonNode mean = s.path("scaler_mean");
         return new MlpModel(mean.isArray() ? vector(mean) : null,
-                mean.isArray() ? vector(s.path("scaler_std")) : null, w, b);
+                mean.isArray() ? vector(s.path("scaler_std")) : null, w, b, math);
     }
 
     private static TreeEnsembleModel trees(JsonNode s, int dim) {
@@ -122,7 +129,8 @@ final class PortableReader {
         return new TreeEnsembleModel(s.path("forest").asBoolean(), s.path("num_classes").asInt(), dim, trees);
     }
 
-    private Gate gate(JsonNode g, String dir, int dim) {
+    private static Gate gate(JsonNode g, PortablePolicy.Stage stage, int dim) {
+        String dir = stage.source();
         String kind = g.path(PortableFormat.KIND).asText("");
         List<String> inputs = new ArrayList<>();
         g.path("inputs").forEach(n -> inputs.add(n.asText()));
@@ -135,7 +143,7 @@ final class PortableReader {
                     throw new RouterException("portable export " + dir + ": constant gate value " + g.path("value")
                             + " is not in [0, 1]");
                 }
-                return (probability, x) -> value;
+                return Gate.constant(value);
             }
             case PortableFormat.LOGISTIC:
                 requireInputs(inputs, PortableFormat.CONFIDENCE_INPUTS, dir);
@@ -145,7 +153,7 @@ final class PortableReader {
                 expected.add(PortableFormat.FEATURES_INPUT);
                 requireInputs(inputs, expected, dir);
                 String file = g.path("file").asText();
-                return new BoostedGate(XgbBooster.load(bytes(dir, file), PortableFormat.CONFIDENCE_INPUTS.size() + dim,
+                return new BoostedGate(XgbBooster.load(file(stage, file), PortableFormat.CONFIDENCE_INPUTS.size() + dim,
                         dir + "/" + file));
             }
             default:
@@ -161,19 +169,12 @@ final class PortableReader {
         }
     }
 
-    private byte[] bytes(String dirUri, String name) {
-        Path path = new Path(dirUri, name);
-        try {
-            FileSystem fs = path.getFileSystem(conf);
-            if (!fs.exists(path)) {
-                throw new RouterException("portable export file " + path + " does not exist");
-            }
-            try (FSDataInputStream in = fs.open(path)) {
-                return in.readAllBytes();
-            }
-        } catch (IOException e) {
-            throw new RouterException("cannot read " + path + ": " + e.getMessage(), e);
+    private static byte[] file(PortablePolicy.Stage stage, String name) {
+        byte[] content = stage.files().get(name);
+        if (content == null) {
+            throw new RouterException("portable export file " + stage.source() + "/" + name + " does not exist");
         }
+        return content;
     }
 
     private static double[] vector(JsonNode n) {

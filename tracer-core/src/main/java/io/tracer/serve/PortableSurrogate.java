@@ -9,17 +9,27 @@ package io.tracer.serve;
  */
 record PortableSurrogate(String name, Classifier model, int[] classes, int numLabels) {
 
-    /** Probability over the label space and the predicted label index. */
-    Classifier.Output predict(double[] x) {
-        Classifier.Output out = model.predict(x);
+    /**
+     * Probabilities over the label space and the predicted label index of every row.
+     *
+     * @param probability n x numLabels (written)
+     * @param prediction  n label indices (written)
+     */
+    void predict(FeatureRows rows, Workspace workspace, double[] probability, int[] prediction) {
         if (classes == null) {
-            return out;
+            model.predict(rows, workspace, probability, prediction);
+            return;
         }
-        double[] full = new double[numLabels];
-        double[] p = out.probability();
-        for (int i = 0; i < classes.length; i++) {
-            full[classes[i]] = p[i];
+        int n = rows.n();
+        int outs = classes.length;
+        double[] own = workspace.doubles(Workspace.MODEL_OUTPUTS, n * outs);
+        model.predict(rows, workspace, own, prediction);
+        java.util.Arrays.fill(probability, 0, n * numLabels, 0.0);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < outs; c++) {
+                probability[i * numLabels + classes[c]] = own[i * outs + c];
+            }
+            prediction[i] = classes[prediction[i]];
         }
-        return new Classifier.Output(full, classes[out.prediction()]);
     }
 }

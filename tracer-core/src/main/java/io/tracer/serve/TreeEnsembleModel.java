@@ -7,7 +7,8 @@ import java.util.List;
  * {@code x[feature] <= threshold} (MLlib's continuous split; NaN goes right). The tree's raw
  * output is its leaf's class counts; the forest's is the sum over trees of each leaf's counts
  * divided by their total, as RandomForestClassificationModel.predictRaw. Both then normalise to
- * the probability and predict the argmax of the raw output.
+ * the probability and predict the argmax of the raw output. Trees branch per row, so a block is
+ * scored row by row.
  */
 final class TreeEnsembleModel implements Classifier {
 
@@ -17,10 +18,11 @@ final class TreeEnsembleModel implements Classifier {
      */
     record Tree(int[] feature, double[] threshold, int[] left, int[] right, int[][] leafClasses,
                 double[][] leafCounts) {
-        int leaf(double[] x) {
+        /** The leaf of the row whose features start at {@code x[off]}. */
+        int leaf(double[] x, int off) {
             int n = 0;
             while (feature[n] >= 0) {
-                n = x[feature[n]] <= threshold[n] ? left[n] : right[n];
+                n = x[off + feature[n]] <= threshold[n] ? left[n] : right[n];
             }
             return n;
         }
@@ -42,31 +44,37 @@ final class TreeEnsembleModel implements Classifier {
     }
 
     @Override
-    public Output predict(double[] x) {
-        double[] raw = new double[numClasses];
-        for (Tree t : trees) {
-            int leaf = t.leaf(x);
-            int[] classes = t.leafClasses()[leaf];
-            double[] counts = t.leafCounts()[leaf];
-            if (!forest) {
-                for (int i = 0; i < classes.length; i++) {
-                    raw[classes[i]] = counts[i];
-                }
-                continue;
+    public void predict(FeatureRows rows, Workspace workspace, double[] probability, int[] prediction) {
+        double[] x = rows.doubles();
+        for (int i = 0; i < rows.n(); i++) {
+            int off = i * numClasses;
+            java.util.Arrays.fill(probability, off, off + numClasses, 0.0);
+            for (Tree t : trees) {
+                add(t, t.leaf(x, i * dimension), probability, off);
             }
-            double total = 0.0;
-            for (double c : counts) {
-                total += c;
+            prediction[i] = MlMath.argmax(probability, off, numClasses);
+            MlMath.normaliseInPlace(probability, off, numClasses);
+        }
+    }
+
+    private void add(Tree t, int leaf, double[] raw, int off) {
+        int[] classes = t.leafClasses()[leaf];
+        double[] counts = t.leafCounts()[leaf];
+        if (!forest) {
+            for (int i = 0; i < classes.length; i++) {
+                raw[off + classes[i]] = counts[i];
             }
-            if (total != 0) {
-                for (int i = 0; i < classes.length; i++) {
-                    raw[classes[i]] += counts[i] / total;
-                }
+            return;
+        }
+        double total = 0.0;
+        for (double c : counts) {
+            total += c;
+        }
+        if (total != 0) {
+            for (int i = 0; i < classes.length; i++) {
+                raw[off + classes[i]] += counts[i] / total;
             }
         }
-        int prediction = MlMath.argmax(raw);
-        MlMath.normaliseInPlace(raw);
-        return new Output(raw, prediction);
     }
 
     @Override

@@ -23,8 +23,9 @@ final class XgbBooster {
     static XgbBooster load(byte[] model, int dimension, String source) {
         try {
             Booster b = XGBoost.loadModel(model);
-            // One row at a time: OpenMP threads cost more than they save (the fit's nthread is
-            // saved with the model); predictions do not depend on it.
+            // One thread: the caller's threads (Spark task slots, service threads) are the
+            // parallelism, and OpenMP threads on top of them cost more than they save (the fit's
+            // nthread is saved with the model). Predictions do not depend on it.
             b.setParam("nthread", 1);
             return new XgbBooster(b, dimension);
         } catch (XGBoostError | IOException e) {
@@ -32,7 +33,11 @@ final class XgbBooster {
         }
     }
 
-    /** The booster's transformed output (class probabilities, or P(class 1) for binary) per row. */
+    /**
+     * The booster's transformed output (class probabilities, or P(class 1) for binary) per row.
+     *
+     * @param rowsMajor exactly rows x dimension floats
+     */
     float[][] predict(float[] rowsMajor, int rows) {
         try {
             return booster.inplace_predict(rowsMajor, rows, dimension, Float.NaN);

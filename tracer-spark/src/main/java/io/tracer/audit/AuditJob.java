@@ -80,29 +80,25 @@ public final class AuditJob {
         }
         RoutingInputs.Loaded inputs = RoutingInputs.load(spark, config, layout, request.traces(),
                 new EncoderInfo(m.encoder().id(), m.encoder().dim()), request.runId());
-        List<Row> groups;
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize())
+                .route(inputs.rows(), Columns.TRACE_ID, Columns.TEACHER);
+        Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
+        Column handled = col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED);
+        Column checked = handled.and(teacher.isNotNull())
+                .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare()));
+        Column agreeing = checked.and(col(RouteColumns.SURROGATE_LABEL).equalTo(teacher));
+        List<Row> groups = routed
+                .select(when(handled, col(RouteColumns.SURROGATE_LABEL)).otherwise(teacher).as("label"),
+                        handled.as("h"), checked.as("c"), agreeing.as("a"))
+                .groupBy(col("label"))
+                .agg(count(lit(1)), sum(when(col("h"), 1L).otherwise(0L)), sum(when(col("c"), 1L).otherwise(0L)),
+                        sum(when(col("a"), 1L).otherwise(0L)))
+                .collectAsList();
+        // Teacher labels outside the policy's label space: the surrogate can never give them.
         java.util.Map<String, Long> unseen = new java.util.TreeMap<>();
-        try {
-            Dataset<Row> routed = new BatchRouter(plan).route(inputs.rows());
-            Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
-            Column handled = col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED);
-            Column checked = handled.and(teacher.isNotNull())
-                    .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare()));
-            Column agreeing = checked.and(col(RouteColumns.SURROGATE_LABEL).equalTo(teacher));
-            groups = routed
-                    .select(when(handled, col(RouteColumns.SURROGATE_LABEL)).otherwise(teacher).as("label"),
-                            handled.as("h"), checked.as("c"), agreeing.as("a"))
-                    .groupBy(col("label"))
-                    .agg(count(lit(1)), sum(when(col("h"), 1L).otherwise(0L)), sum(when(col("c"), 1L).otherwise(0L)),
-                            sum(when(col("a"), 1L).otherwise(0L)))
-                    .collectAsList();
-            // Teacher labels outside the policy's label space: the surrogate can never give them.
-            for (Row r : inputs.rows().select(teacher.as("t")).where(col("t").isNotNull()
-                    .and(not(col("t").isin(m.labels().toArray())))).groupBy("t").count().collectAsList()) {
-                unseen.put(r.getString(0), r.getLong(1));
-            }
-        } finally {
-            inputs.release().run();
+        for (Row r : inputs.rows().select(teacher.as("t")).where(col("t").isNotNull()
+                .and(not(col("t").isin(m.labels().toArray())))).groupBy("t").count().collectAsList()) {
+            unseen.put(r.getString(0), r.getLong(1));
         }
         AuditReport r = report(request.runId(), policy.versionId(), m.target(), m.delta(), alpha, groups);
         if (!unseen.isEmpty()) {

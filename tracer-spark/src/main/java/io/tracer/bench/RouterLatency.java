@@ -1,15 +1,16 @@
 package io.tracer.bench;
 
 import io.tracer.serve.Decision;
-import io.tracer.serve.SparkFreeRouter;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * Per-query latency of {@link SparkFreeRouter#route(float[])} in the calling thread: a warmup
+ * Per-query latency of the Spark-free router ({@code SparkFreeRouter.route(float[])}, or the same
+ * call on a kernel, {@code PolicyKernel.route}) in the calling thread: a warmup
  * (so the JIT has compiled the scoring loops) then each query timed on its own with
  * {@link System#nanoTime()}. A plain loop, not JMH: this is the number the B4 command prints;
  * the JMH harness (RouterLatencyBench, test scope) is there to cross-check it.
@@ -41,7 +42,7 @@ public final class RouterLatency {
     }
 
     /** Routes {@code warmup} queries untimed, then {@code queries} timed ones, cycling over {@code inputs}. */
-    public static Result measure(SparkFreeRouter router, float[][] inputs, int warmup, int queries) {
+    public static Result measure(Function<float[], Decision> router, float[][] inputs, int warmup, int queries) {
         if (inputs.length == 0 || queries < 1 || warmup < 0) {
             throw new IllegalArgumentException("need inputs and a positive query count, got " + inputs.length
                     + " inputs, " + queries + " queries, warmup " + warmup);
@@ -49,7 +50,7 @@ public final class RouterLatency {
         // Keeps the JIT from discarding the warmup calls as dead code.
         int sink = 0;
         for (int i = 0; i < warmup; i++) {
-            sink += router.route(inputs[i % inputs.length]).stage();
+            sink += router.apply(inputs[i % inputs.length]).stage();
         }
         long[] nanos = new long[queries];
         int handled = 0;
@@ -57,7 +58,7 @@ public final class RouterLatency {
         for (int i = 0; i < queries; i++) {
             float[] x = inputs[i % inputs.length];
             long t0 = System.nanoTime();
-            Decision d = router.route(x);
+            Decision d = router.apply(x);
             nanos[i] = System.nanoTime() - t0;
             if (d.handled()) {
                 handled++;

@@ -1,73 +1,108 @@
 package io.tracer.bench;
 
 import io.tracer.Columns;
-import io.tracer.RunId;
-import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
-import io.tracer.fit.FitRequest;
-import io.tracer.fit.FitRun;
+import io.tracer.embed.MiniLmEncoder;
+import io.tracer.kernel.DenseMaths;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.PolicyPlans;
+import io.tracer.route.RouteJob;
 import io.tracer.route.RoutingPlan;
-import io.tracer.serve.RouterException;
+import io.tracer.serve.Decision;
+import io.tracer.serve.PolicyKernel;
 import io.tracer.serve.SparkFreeRouter;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
-import io.tracer.traces.TraceSource;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
 /**
- * B4: routing. Batch throughput of {@link BatchRouter} on Spark over N synthetic rows, and the
- * per-query latency of the Spark-free router in one thread, on the same published policy.
+ * B4: routing, per policy shape ({@link RoutingShapes}; with {@code --policy}, the given policy
+ * stands for the B1 shape):
  *
- * <p>The policy is either given (a policy root or version directory) or fitted here on synthetic
- * traces and published under the lakehouse, as {@code tracer fit} would. The traffic is
- * generated with the fit's seed (the same label geometry, so the policy sees the traffic it was
- * fitted for, with a share of out-of-distribution rows) and written to a Delta table under
- * {@code <lakehouse>/bench/routing} before timing, so the timed part is what {@code tracer route}
- * does per row: read the Delta table, route, and write every routed row. The write goes to
- * Spark's {@code noop} sink, which evaluates every output column of every row and stores
- * nothing, so the figure is routing, not Delta write speed. A small routed slice first warms the
- * session (code generation, model broadcast) untimed.
+ * <ul>
+ *   <li>Spark: {@code --rows} generated rows (384-d embedding column by default) read from a Delta
+ *       table, routed by {@link BatchRouter} and projected to the table {@code tracer route} writes
+ *       ({@link RouteJob#outputTable}), written to Spark's {@code noop} sink (every column of every
+ *       row is computed, nothing stored); a routed slice first warms the session untimed;</li>
+ *   <li>the Spark-free router in one thread: p50/p99/max over {@code --queries} timed queries
+ *       after {@code --warmup} untimed ones, each a block of one;</li>
+ *   <li>batch mode (blocks of {@value #BLOCK_ROWS}, decisions read) and the kernel alone on an
+ *       in-memory block, rows/s in one thread ({@link KernelThroughput}).</li>
+ * </ul>
+ *
+ * <p>For the floor: rows/s of a bare Delta scan of the embedding column to the same sink. And
+ * routing from text: {@code --embed-rows} texts (Banking77's test.csv under {@code --data} when
+ * it is there, else generated ones) routed from a table without vectors, so the encoder runs in
+ * the route's partitions; beside it the encoder's own rows/s on the same texts in one driver
+ * thread.
  */
 public final class RoutingBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingBenchmark.class);
-    /** Rows routed untimed before the measured run. */
+    /** Rows routed untimed on Spark before each measured run. */
     private static final int SPARK_WARMUP_ROWS = 20_000;
+    /** Block size of the batch and kernel measurements. */
+    static final int BLOCK_ROWS = 1024;
+    /** Traffic embeddings collected to the driver as the single-thread router's queries. */
+    private static final int QUERY_INPUTS = 10_000;
+    /** Name of the shape a given policy stands for. */
+    static final String B1_GIVEN = "b1";
+    /** The shapes B4 measures, in order. */
+    public static final List<String> SHAPES = RoutingShapes.ALL;
 
     /**
-     * @param policyUri  a published policy to route with; empty fits one on {@code fitRows} synthetic traces
-     * @param rows       traffic rows routed on Spark
-     * @param fitRows    synthetic traces fitted on when no policy is given
-     * @param dim        embedding width of the synthetic traces when fitting (a given policy's encoder decides otherwise)
-     * @param labels     teacher labels of the synthetic traces when fitting (a given policy's decide otherwise)
-     * @param oodShare   share of out-of-distribution traffic rows
-     * @param ood        apply the policy's out-of-distribution gate (false: as {@code tracer route --no-ood})
-     * @param queries    timed Spark-free queries
-     * @param warmup     untimed Spark-free queries before them
+     * @param policyUri a published policy (the B1 one) to route as the B1 shape; empty fits the B1-like shape
+     * @param shapes    shapes to measure ({@link RoutingShapes#ALL}; "b1-like" means the given policy when there is one)
+     * @param rows      traffic rows routed on Spark per shape
+     * @param fitRows   generated traces the shapes are fitted on
+     * @param dim       embedding width (a given policy's encoder decides otherwise)
+     * @param labels    teacher labels of the generated traces (a given policy's decide otherwise)
+     * @param oodShare  share of out-of-distribution traffic rows
+     * @param ood       apply the policies' out-of-distribution gates (false: as {@code tracer route --no-ood})
+     * @param queries   timed Spark-free queries per shape
+     * @param warmup    untimed Spark-free queries before them
+     * @param batchRows rows per batch and kernel measurement per shape
+     * @param embedRows texts routed from text (0: skip)
+     * @param textData  folder that may hold Banking77's test.csv
      */
-    public record Request(Optional<String> policyUri, long rows, long fitRows, int dim, int labels, double oodShare,
-                          boolean ood, int queries, int warmup) {
+    public record Request(Optional<String> policyUri, List<String> shapes, long rows, long fitRows, int dim,
+                          int labels, double oodShare, boolean ood, int queries, int warmup, long batchRows,
+                          int embedRows, String textData) {
         public Request {
-            if (rows < 1 || queries < 1 || warmup < 0 || fitRows < 1) {
-                throw new io.tracer.BadInputException("bench routing: --rows, --fit-rows and --queries must be "
-                        + "positive and --warmup not negative; got " + rows + ", " + fitRows + ", " + queries
-                        + ", " + warmup);
+            if (rows < 1 || queries < 1 || warmup < 0 || fitRows < 10 || batchRows < 1 || embedRows < 0) {
+                throw new io.tracer.BadInputException("bench routing: --rows, --queries and --batch-rows must be "
+                        + "positive, --fit-rows at least 10, --warmup and --embed-rows not negative; got --rows " + rows
+                        + ", --fit-rows " + fitRows + ", --queries " + queries + ", --batch-rows " + batchRows
+                        + ", --warmup " + warmup + ", --embed-rows " + embedRows);
             }
+            for (String s : shapes) {
+                if (!RoutingShapes.ALL.contains(s)) {
+                    throw new io.tracer.BadInputException("bench routing: unknown shape " + s + " (known: "
+                            + RoutingShapes.ALL + ")");
+                }
+            }
+            shapes = List.copyOf(shapes);
         }
     }
 
@@ -83,104 +118,227 @@ public final class RoutingBenchmark {
 
     public Map<String, Object> run(Request request) {
         String dir = layout.root() + "/bench/routing";
-        SyntheticTraceGenerator generator = new SyntheticTraceGenerator(spark);
-        Double fitSeconds = null;
-        LoadedPolicy policy;
-        if (request.policyUri().isPresent()) {
-            policy = PolicyPlans.locate(request.policyUri().get(), spark.sparkContext().hadoopConfiguration());
-        } else {
-            String fitTraces = dir + "/fit-traces";
-            generator.write(SyntheticSpec.of(request.fitRows(), request.dim(), request.labels(),
-                    SyntheticSpec.DEFAULT_NOISE, 0.0, config.seed()), fitTraces, true);
-            long f0 = System.nanoTime();
-            FitRun.Finished done = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(fitTraces),
-                    RunId.newId().value(), true, Optional.empty(), "bench routing"));
-            fitSeconds = (System.nanoTime() - f0) / 1e9;
-            LOG.info("{}", done.summary());
-            policy = done.policy().orElseThrow(() -> new TracerException("bench routing: the fit published no policy"));
-        }
-        PolicyManifest m = policy.manifest();
-        if (m.method() == PolicyManifest.Method.NONE) {
-            LOG.warn("bench routing: policy {} certified nothing (method none); every row is deferred without "
-                    + "scoring, so the figures do not measure model scoring", policy.uri());
-        }
-        int dim = m.encoder().dim();
-        int labels = Math.max(2, m.labels().size());
+        Optional<LoadedPolicy> given = request.policyUri()
+                .map(uri -> PolicyPlans.locate(uri, spark.sparkContext().hadoopConfiguration()));
+        int dim = given.map(p -> p.manifest().encoder().dim()).orElse(request.dim());
+        int labels = given.map(p -> Math.max(2, p.manifest().labels().size())).orElse(request.labels());
 
-        // Traffic: materialised first so the timed run reads a table, as tracer route does.
+        // Traffic: materialised first so each timed run reads a Delta table, as tracer route does.
         String trafficUri = dir + "/traffic";
-        long rows = generator.write(SyntheticSpec.of(request.rows(), dim, labels, SyntheticSpec.DEFAULT_NOISE,
-                request.oodShare(), config.seed()), trafficUri, true);
+        long rows = new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(request.rows(), dim, labels,
+                SyntheticSpec.DEFAULT_NOISE, request.oodShare(), config.seed()), trafficUri, true);
         Dataset<Row> traffic = spark.read().format("delta").load(trafficUri);
-
-        RoutingPlan plan = PolicyPlans.load(policy);
-        if (!request.ood()) {
-            plan = plan.withoutOod();
-        }
-        BatchRouter batch = new BatchRouter(plan);
-        noop(batch.route(traffic.limit(SPARK_WARMUP_ROWS)));
-        long t0 = System.nanoTime();
-        noop(batch.route(traffic));
-        double sparkSeconds = (System.nanoTime() - t0) / 1e9;
-        double rowsPerSecond = rows / sparkSeconds;
-        LOG.info("bench routing: Spark routed {} rows in {} s ({} rows/s)", rows, String.format("%.2f", sparkSeconds),
-                String.format("%.0f", rowsPerSecond));
+        float[][] queries = queries(traffic);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", "routing");
-        out.put("spark_rows", rows);
-        out.put("spark_rows_per_second", rowsPerSecond);
-        out.put("spark_seconds", sparkSeconds);
+        out.put("kernel_math", DenseMaths.best().describe());
+        out.put("spark_master", spark.sparkContext().master());
         out.put("spark_input", "delta");
         out.put("spark_sink", "noop");
-        out.put("spark_master", spark.sparkContext().master());
+        out.put("spark_output", "the tracer route table's columns");
         out.put("spark_partitions", traffic.rdd().getNumPartitions());
-        out.put("policy_uri", policy.uri());
-        out.put("policy_method", m.method().name().toLowerCase(java.util.Locale.ROOT));
-        out.put("policy_surrogates", m.stages().stream().map(PolicyManifest.Stage::surrogate).toList());
-        out.put("policy_gates", m.stages().stream().map(s -> s.gate() == null ? "none" : s.gate()).toList());
-        out.put("policy_ood_published", oodPublished(m));
-        out.put("ood", plan.ood() != null);
+        out.put("spark_rows", rows);
         out.put("dim", dim);
-        out.put("labels", m.labels().size());
+        out.put("labels", labels);
         out.put("traffic_ood_share", request.oodShare());
-        out.put("fit_seconds", fitSeconds);
+        out.put("ood", request.ood());
+        out.put("policy_uri", given.map(LoadedPolicy::uri).orElse(null));
 
-        try {
-            SparkFreeRouter router = SparkFreeRouter.of(policy, spark.sparkContext().hadoopConfiguration());
-            if (!request.ood()) {
-                router = router.withoutOod();
+        out.put("delta_scan", deltaScan(traffic, rows));
+
+        RoutingShapes shapes = null;
+        List<Map<String, Object>> measured = new ArrayList<>();
+        RoutingPlan b1Plan = null;
+        for (String shape : request.shapes()) {
+            Shape s;
+            if (shape.equals(RoutingShapes.B1_LIKE) && given.isPresent()) {
+                s = given(given.get(), request.ood());
+            } else {
+                if (shapes == null) {
+                    shapes = new RoutingShapes(spark, config, request.fitRows(), dim, labels, config.seed());
+                }
+                RoutingPlan plan = shapes.plan(shape);
+                plan = request.ood() ? plan : plan.withoutOod();
+                PolicyKernel kernel = PolicyKernel.build(plan.portable());
+                s = new Shape(shape, plan, kernel::route, kernel);
             }
-            float[][] inputs = inputs(traffic, Math.min(request.queries(), 10_000));
-            RouterLatency.Result latency = RouterLatency.measure(router, inputs, request.warmup(), request.queries());
-            LOG.info("bench routing: Spark-free router p50 {} us, p99 {} us over {} queries",
-                    String.format("%.1f", latency.p50Micros()), String.format("%.1f", latency.p99Micros()),
-                    latency.queries());
-            out.putAll(latency.fields());
-        } catch (RouterException e) {
-            LOG.warn("bench routing: the Spark-free router cannot load {}: {}", policy.uri(), e.getMessage());
-            out.put("router_p50_micros", null);
-            out.put("router_p99_micros", null);
-            out.put("router_error", e.getMessage());
+            if (shape.equals(RoutingShapes.B1_LIKE)) {
+                b1Plan = s.plan;
+            }
+            Map<String, Object> m = measure(s, traffic, rows, queries, request);
+            measured.add(m);
+            if (shape.equals(RoutingShapes.B1_LIKE)) {
+                // The B4 fields of BENCHMARK.md are the B1 shape's.
+                out.put("spark_rows_per_second", m.get("spark_rows_per_second"));
+                out.put("router_p50_micros", m.get("router_p50_micros"));
+                out.put("router_p99_micros", m.get("router_p99_micros"));
+            }
+        }
+        out.put("shapes", measured);
+        if (request.embedRows() > 0) {
+            out.put("route_from_text", routeFromText(b1Plan, given.isPresent(), request, dir));
         }
         return out;
     }
 
-    private static boolean oodPublished(PolicyManifest m) {
-        return m.ood() != null && m.ood().active();
+    /** One policy to time: its plan for Spark, and the Spark-free router's query call and kernel. */
+    private record Shape(String name, RoutingPlan plan, Function<float[], Decision> router, PolicyKernel kernel) {}
+
+    private Shape given(LoadedPolicy policy, boolean ood) {
+        PolicyManifest m = policy.manifest();
+        if (m.method() == PolicyManifest.Method.NONE) {
+            LOG.warn("bench routing: policy {} certified nothing (method none); every row is deferred without "
+                    + "scoring, so its figures do not measure model scoring", policy.uri());
+        }
+        RoutingPlan plan = PolicyPlans.load(policy);
+        SparkFreeRouter router = SparkFreeRouter.of(policy, spark.sparkContext().hadoopConfiguration());
+        if (!ood) {
+            plan = plan.withoutOod();
+            router = router.withoutOod();
+        }
+        return new Shape(B1_GIVEN, plan, router::route, router.kernel());
     }
 
-    /** Evaluates every column of every routed row and keeps nothing. */
-    private static void noop(Dataset<Row> routed) {
-        routed.write().format("noop").mode("overwrite").save();
+    private Map<String, Object> measure(Shape s, Dataset<Row> traffic, long rows, float[][] queries, Request request) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        RoutingPlan plan = s.plan;
+        m.put("shape", s.name);
+        m.put("policy", plan.portable().origin());
+        m.put("method", plan.method().id());
+        m.put("ood", plan.ood() != null);
+
+        BatchRouter batch = new BatchRouter(plan);
+        noop(route(batch, traffic.limit(SPARK_WARMUP_ROWS)));
+        long t0 = System.nanoTime();
+        noop(route(batch, traffic));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        m.put("spark_seconds", seconds);
+        m.put("spark_rows_per_second", rows / seconds);
+        LOG.info("bench routing [{}]: Spark routed {} rows in {} s ({} rows/s)", s.name, rows,
+                String.format(Locale.ROOT, "%.2f", seconds), String.format(Locale.ROOT, "%.0f", rows / seconds));
+
+        RouterLatency.Result latency = RouterLatency.measure(s.router, queries, request.warmup(), request.queries());
+        m.putAll(latency.fields());
+        LOG.info("bench routing [{}]: Spark-free router p50 {} us, p99 {} us, max {} us over {} queries", s.name,
+                String.format(Locale.ROOT, "%.1f", latency.p50Micros()),
+                String.format(Locale.ROOT, "%.1f", latency.p99Micros()),
+                String.format(Locale.ROOT, "%.1f", latency.maxMicros()), latency.queries());
+        Map<String, Object> throughput = KernelThroughput.measure(s.kernel, queries, BLOCK_ROWS, request.batchRows());
+        m.putAll(throughput);
+        LOG.info("bench routing [{}]: one thread, blocks of {}: batch {} rows/s, kernel alone {} rows/s", s.name,
+                BLOCK_ROWS, String.format(Locale.ROOT, "%.0f", (double) throughput.get("batch_rows_per_second")),
+                String.format(Locale.ROOT, "%.0f", (double) throughput.get("kernel_rows_per_second")));
+        return m;
+    }
+
+    /** What tracer route does per row, minus the Delta write: route and project to its table. */
+    private static Dataset<Row> route(BatchRouter router, Dataset<Row> traffic) {
+        return RouteJob.outputTable(router.route(traffic, Columns.TRACE_ID), 0.01,
+                "bench-routing", "bench");
+    }
+
+    /** The floor of the Spark figure: reading the embedding column alone, to the same sink. */
+    private Map<String, Object> deltaScan(Dataset<Row> traffic, long rows) {
+        Dataset<Row> scan = traffic.select(Columns.EMBEDDING);
+        noop(scan.limit(SPARK_WARMUP_ROWS));
+        long t0 = System.nanoTime();
+        noop(scan);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info("bench routing: a bare Delta scan of the embedding column reads {} rows/s",
+                String.format(Locale.ROOT, "%.0f", rows / seconds));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", rows);
+        m.put("seconds", seconds);
+        m.put("rows_per_second", rows / seconds);
+        return m;
     }
 
     /**
-     * The query vectors: the first {@code n} traffic embeddings. A few thousand vectors reach the
-     * driver on purpose; they are the single-thread router's inputs, not a data path.
+     * Routing a table with text and no vectors (the encoder runs in the route's partitions),
+     * beside the encoder alone on the same texts in one thread of this JVM.
+     *
+     * @param plan the B1 shape's plan; a fitted one reads generated vectors, so it is declared to
+     *             read the built-in encoder's (the figure is throughput; its decisions mean nothing)
      */
-    private static float[][] inputs(Dataset<Row> traffic, int n) {
-        List<Row> rows = traffic.select(col(Columns.EMBEDDING)).limit(n).collectAsList();
+    private Map<String, Object> routeFromText(RoutingPlan plan, boolean givenPolicy, Request request, String dir) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (plan == null || plan.dim() != MiniLmEncoder.DIM) {
+            m.put("skipped", "needs the b1 shape at the built-in encoder's width " + MiniLmEncoder.DIM);
+            return m;
+        }
+        if (!givenPolicy) {
+            plan = plan.readingVectorsOf(MiniLmEncoder.ID);
+        }
+        Texts texts = texts(request);
+        String uri = dir + "/text-traffic";
+        texts.rows.write().format("delta").mode("overwrite").save(uri);
+        Dataset<Row> table = spark.read().format("delta").load(uri);
+        List<String> all = table.select(Columns.INPUT).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        BatchRouter router = new BatchRouter(plan, config.embed().batchSize());
+        noop(route(router, table.limit(Math.min(200, all.size()))));
+        long t0 = System.nanoTime();
+        noop(route(router, table));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        MiniLmEncoder.warmUp();
+        int batch = config.embed().batchSize();
+        long e0 = System.nanoTime();
+        for (int from = 0; from < all.size(); from += batch) {
+            MiniLmEncoder.embed(all.subList(from, Math.min(all.size(), from + batch)));
+        }
+        double encoderSeconds = (System.nanoTime() - e0) / 1e9;
+        m.put("texts", all.size());
+        m.put("text_source", texts.source);
+        m.put("route_seconds", seconds);
+        m.put("route_rows_per_second", all.size() / seconds);
+        m.put("encoder_one_thread_rows_per_second", all.size() / encoderSeconds);
+        m.put("encoder_batch", batch);
+        LOG.info("bench routing: routed {} texts from text in {} s ({} rows/s); the encoder alone in one thread: {} "
+                + "rows/s", all.size(), String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.0f", all.size() / seconds),
+                String.format(Locale.ROOT, "%.0f", all.size() / encoderSeconds));
+        return m;
+    }
+
+    private record Texts(Dataset<Row> rows, String source) {}
+
+    /** Banking77's test.csv texts when the data folder has them, else generated ones, {@code embedRows} of them. */
+    private Texts texts(Request request) {
+        Path csv = new Path(request.textData(), "test.csv");
+        boolean exists;
+        try {
+            exists = csv.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(csv);
+        } catch (IOException | IllegalArgumentException e) {
+            exists = false;
+        }
+        Dataset<Row> texts;
+        String source;
+        if (exists) {
+            texts = spark.read().option("header", true).option("multiLine", true).option("escape", "\"")
+                    .csv(csv.toString()).select(col("text").as(Columns.INPUT));
+            source = csv.toString();
+        } else {
+            texts = new SyntheticTraceGenerator(spark).generate(SyntheticSpec.of(request.embedRows(), 8, 2,
+                    0.0, 0.0, config.seed())).select(col(Columns.INPUT));
+            source = "generated";
+        }
+        Dataset<Row> rows = texts.limit(request.embedRows())
+                .withColumn(Columns.TRACE_ID, concat(lit("text-"), monotonically_increasing_id().cast("string")));
+        return new Texts(rows, source);
+    }
+
+    /** Evaluates every column of every row and keeps nothing. */
+    private static void noop(Dataset<Row> rows) {
+        rows.write().format("noop").mode("overwrite").save();
+    }
+
+    /**
+     * The query vectors: the first traffic embeddings. A few thousand vectors reach the driver on
+     * purpose; they are the single-thread router's inputs, not a data path.
+     */
+    private static float[][] queries(Dataset<Row> traffic) {
+        List<Row> rows = traffic.select(col(Columns.EMBEDDING)).limit(QUERY_INPUTS).collectAsList();
         float[][] out = new float[rows.size()][];
         for (int i = 0; i < out.length; i++) {
             List<Object> v = rows.get(i).getList(0);

@@ -131,41 +131,59 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "routing", mixinStandardHelpOptions = true,
-            description = "B4: batch routing throughput on Spark (rows/s over --rows synthetic rows read from a Delta "
-                    + "table, routed and written to the noop sink) and the Spark-free router's per-query latency "
-                    + "(p50/p99 in one thread), on a policy fitted here on synthetic traces or given with --policy.")
+            description = "B4: per policy shape (b1-like RSB + OOD, l2d-lr-logistic, mlp, xgb-gate; fitted here on "
+                    + "generated traces, or --policy for the B1 shape): Spark batch routing rows/s over --rows rows "
+                    + "read from a Delta table to the noop sink, the Spark-free router's p50/p99/max per query in one "
+                    + "thread, and batch and kernel-alone rows/s in blocks of 1,024; plus a bare Delta scan of the "
+                    + "embedding column and routing from text (the encoder in the route).")
     static final class Routing extends SparkCommand {
         @Mixin
         FitOptions fit;
 
         @Option(names = "--policy", paramLabel = "URI",
-                description = "Route with this published policy (a policy root or version directory) instead of fitting one.")
+                description = "The B1 policy (a policy root or version directory): measured as the B1 shape instead of "
+                        + "the b1-like one fitted here.")
         String policy;
 
-        @Option(names = "--rows", description = "Traffic rows routed on Spark (default ${DEFAULT-VALUE}).")
+        @Option(names = "--shapes", split = ",", description = "Shapes to measure (default ${DEFAULT-VALUE}).")
+        java.util.List<String> shapes = new java.util.ArrayList<>(io.tracer.bench.RoutingBenchmark.SHAPES);
+
+        @Option(names = "--rows", description = "Traffic rows routed on Spark per shape (default ${DEFAULT-VALUE}).")
         long rows = 1_000_000;
 
-        @Option(names = "--fit-rows", description = "Synthetic traces fitted on when no --policy is given "
-                + "(default ${DEFAULT-VALUE}).")
+        @Option(names = "--fit-rows", description = "Generated traces the shapes are fitted on (default ${DEFAULT-VALUE}).")
         long fitRows = 20_000;
 
-        @Option(names = "--dim", description = "Embedding width of the synthetic traces when fitting (default ${DEFAULT-VALUE}).")
+        @Option(names = "--dim", description = "Embedding width of the generated traces (default ${DEFAULT-VALUE}; "
+                + "a given policy's encoder decides otherwise).")
         int dim = 384;
 
-        @Option(names = "--labels", description = "Teacher labels of the synthetic traces when fitting (default ${DEFAULT-VALUE}).")
+        @Option(names = "--labels", description = "Teacher labels of the generated traces (default ${DEFAULT-VALUE}).")
         int labels = 77;
 
         @Option(names = "--ood-share", description = "Share of out-of-distribution traffic rows (default ${DEFAULT-VALUE}).")
         double oodShare = 0.02;
 
-        @Option(names = "--no-ood", description = "Switch the policy's out-of-distribution gate off on both routers.")
+        @Option(names = "--no-ood", description = "Switch the policies' out-of-distribution gates off on both routers.")
         boolean noOod;
 
-        @Option(names = "--queries", description = "Timed Spark-free router queries (default ${DEFAULT-VALUE}).")
-        int queries = 5000;
+        @Option(names = "--queries", description = "Timed Spark-free router queries per shape (default ${DEFAULT-VALUE}).")
+        int queries = 20_000;
 
         @Option(names = "--warmup", description = "Untimed Spark-free router queries first (default ${DEFAULT-VALUE}).")
-        int warmup = 5000;
+        int warmup = 20_000;
+
+        @Option(names = "--batch-rows", description = "Rows per batch-mode and kernel-alone measurement per shape "
+                + "(default ${DEFAULT-VALUE}).")
+        long batchRows = 200_000;
+
+        @Option(names = "--embed-rows", description = "Texts routed from a table without vectors (0 skips; default "
+                + "${DEFAULT-VALUE}).")
+        int embedRows = 2_000;
+
+        @Option(names = "--data", description = "Folder with Banking77's test.csv, the texts of the route-from-text "
+                + "run when it exists (default ${DEFAULT-VALUE}; else generated texts).")
+        String data = "../shared/data/banking77";
 
         @Override
         Map<String, String> configFlags() {
@@ -176,8 +194,8 @@ public final class BenchCommand implements Runnable {
         int run(JobContext job) {
             SparkSession spark = job.spark();
             print(new RoutingBenchmark(spark, job.config(), job.layout()).run(new RoutingBenchmark.Request(
-                    java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), rows, fitRows, dim, labels,
-                    oodShare, !noOod, queries, warmup)));
+                    java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), shapes, rows, fitRows, dim,
+                    labels, oodShare, !noOod, queries, warmup, batchRows, embedRows, qualify(spark, data))));
             return TracerCli.EXIT_OK;
         }
     }

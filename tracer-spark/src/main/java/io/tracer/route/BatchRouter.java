@@ -2,157 +2,182 @@ package io.tracer.route;
 
 import io.tracer.BadInputException;
 import io.tracer.Columns;
-import io.tracer.ood.OodGate;
-import io.tracer.pipeline.GateScores;
-import io.tracer.pipeline.PolicyStage;
+import io.tracer.embed.EncoderInfo;
+import io.tracer.embed.MiniLmEncoder;
+import io.tracer.pipeline.Family;
+import io.tracer.serve.PortablePolicy;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.apache.spark.ml.functions.array_to_vector;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.format_string;
-import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Applies a {@link RoutingPlan} to rows that carry {@link Columns#EMBEDDING} (or
- * {@link Columns#FEATURES}): every row comes out once with a decision, all in DataFrame
- * expressions (no per-row driver work, no UDF).
+ * {@link Columns#FEATURES}, or only the {@link Columns#INPUT} text): every row comes out once,
+ * with its columns as they were followed by {@link #ROUTE_FIELDS}.
  *
- * <p>A row is handled when its vector has the width the models were fitted on, the OOD gate
- * (when the plan has one) does not flag it, and the policy's accept score is a number at or
- * above the certified threshold; the score is NaN-safe the way certification counted it (a NaN
- * or null score is never accepted). Deferral reasons, first that applies:
- * {@link RouteColumns#UNSEEN_FEATURE_WIDTH}, {@link RouteColumns#OUT_OF_DISTRIBUTION},
- * {@link RouteColumns#GATE_SCORE}; a plan of method none defers every row with
- * {@link RouteColumns#NO_POLICY}.
+ * <p>The decisions are the scoring kernel's ({@link io.tracer.serve.PolicyKernel}, the one the
+ * Spark-free router runs): the plan's portable policy is broadcast once, and each partition takes
+ * its rows {@value #BLOCK_ROWS} at a time into a float block the kernel scores in one go. The MLlib
+ * models the fit trained are not used here. A row is handled when its vector has the width the
+ * models were fitted on, the OOD gate (when the plan has one) does not flag it, and the policy's
+ * accept score is a number at or above the certified threshold. Deferral reasons, first that
+ * applies: {@link RouteColumns#UNSEEN_FEATURE_WIDTH}, {@code router_unscorable} (see the kernel),
+ * {@link RouteColumns#OUT_OF_DISTRIBUTION}, {@link RouteColumns#GATE_SCORE}; a plan of method none
+ * defers every row with {@link RouteColumns#NO_POLICY}.
  *
- * <p>Rows of the wrong width are scored on a vector of ones of the right width (so the models do not
- * fail on them, which they would even under a filter) and the result is discarded.
+ * <p>Rows with text and no vectors are encoded in the same pass, a block at a time, with the
+ * built-in encoder (the policy must have been fitted on its vectors); their
+ * {@link Columns#EMBEDDING} comes out too.
  */
 public final class BatchRouter {
-    private static final String WIDTH_OK = "_route_width_ok";
-    private static final String WIDTH = "_route_width";
+    /** Rows per kernel block in a partition. */
+    public static final int BLOCK_ROWS = 1024;
+    /** Texts per encoder call when routing text, unless told (tracer.embed.batch-size's default). */
+    static final int ENCODE_BATCH = 64;
+
+    /** The columns routing adds, in order. */
+    static final StructField[] ROUTE_FIELDS = {
+            DataTypes.createStructField(RouteColumns.SCORE, DataTypes.DoubleType, true),
+            DataTypes.createStructField(RouteColumns.DECISION, DataTypes.StringType, false),
+            DataTypes.createStructField(RouteColumns.STAGE, DataTypes.IntegerType, false),
+            DataTypes.createStructField(RouteColumns.SURROGATE_LABEL, DataTypes.StringType, true),
+            DataTypes.createStructField(RouteColumns.REASON, DataTypes.StringType, true),
+            DataTypes.createStructField(RouteColumns.REASON_DETAIL, DataTypes.StringType, true)};
 
     private final RoutingPlan plan;
+    private final int encodeBatch;
 
     public BatchRouter(RoutingPlan plan) {
+        this(plan, ENCODE_BATCH);
+    }
+
+    /** @param encodeBatch texts per encoder call when the rows have text and no vectors */
+    public BatchRouter(RoutingPlan plan, int encodeBatch) {
+        if (encodeBatch < 1) {
+            throw new IllegalArgumentException("encode batch must be positive, was " + encodeBatch);
+        }
         this.plan = plan;
+        this.encodeBatch = encodeBatch;
     }
 
     public RoutingPlan plan() {
         return plan;
     }
 
+    /** Every row with all its columns, followed by the route columns (and {@link Columns#FEATURES}, see below). */
     public Dataset<Row> route(Dataset<Row> rows) {
-        Dataset<Row> prepared = prepare(rows);
-        Dataset<Row> out = switch (plan.method()) {
-            case NONE -> prepared.withColumn(RouteColumns.DECISION, lit(RouteColumns.DEFERRED))
-                    .withColumn(RouteColumns.SURROGATE_LABEL, lit(null).cast("string"))
-                    .withColumn(RouteColumns.SCORE, lit(null).cast("double"))
-                    .withColumn(RouteColumns.STAGE, lit(0))
-                    .withColumn(RouteColumns.REASON, lit(RouteColumns.NO_POLICY))
-                    .withColumn(RouteColumns.REASON_DETAIL, lit("no policy certified: " + plan.noneReason()));
-            case GLOBAL -> decide(predict(prepared, plan.stages().get(0), "r1"), lit(1.0), lit(1), col("r1_label"));
-            case L2D -> decide(predict(prepared, plan.stages().get(0), "r1"), col("r1_score"), lit(1), col("r1_label"));
-            case RSB -> cascade(prepared);
-        };
-        String[] scratch = Arrays.stream(out.columns())
-                .filter(c -> c.startsWith("r1_") || c.startsWith("r2_") || c.startsWith("_route_")
-                        || c.equals(OodGate.FLAG) || c.equals(OodGate.DISTANCE))
-                .toArray(String[]::new);
-        return out.drop(scratch);
+        Dataset<Row> in = rows.drop(Arrays.stream(ROUTE_FIELDS).map(StructField::name).toArray(String[]::new));
+        return withFeatures(route(in, PassThrough.all(), Arrays.asList(in.schema().fields())));
     }
 
-    /** Adds the width check and features the models can read whatever the row's width. */
-    private Dataset<Row> prepare(Dataset<Row> rows) {
-        List<String> have = Arrays.asList(rows.columns());
-        int dim = plan.dim();
-        if (have.contains(Columns.EMBEDDING)) {
-            Column emb = col(Columns.EMBEDDING);
-            Column width = when(emb.isNull(), lit(-1)).otherwise(size(emb));
-            Column ok = dim > 0 ? width.equalTo(dim) : emb.isNotNull();
-            // A vector of ones, not zeros: an assembler compresses a mostly-zero vector to a sparse
-            // one, and xgboost4j-spark's sparse path fails on it (an assertion, then a native abort
-            // that takes the JVM down), so one wrong-width row would kill a boosted-gate route.
-            Column safe = dim > 0 ? when(col(WIDTH_OK), emb).otherwise(array_repeat(lit(1.0f), dim)) : emb;
-            return rows.withColumn(WIDTH, width).withColumn(WIDTH_OK, ok)
-                    .withColumn(Columns.FEATURES, array_to_vector(safe));
+    /**
+     * Every row with only the columns {@code keep} (those present), followed by the route columns.
+     * The vector is read but comes out only when named, and the scan skips every column neither
+     * named nor read: for a caller that needs a few columns of the output (tracer route's table,
+     * the audit's counts) this saves copying each row's vector twice over.
+     */
+    public Dataset<Row> route(Dataset<Row> rows, String... keep) {
+        List<String> present = Arrays.asList(rows.columns());
+        Set<String> kept = new LinkedHashSet<>();
+        for (String k : keep) {
+            if (present.contains(k) && Arrays.stream(ROUTE_FIELDS).noneMatch(f -> f.name().equals(k))) {
+                kept.add(k);
+            }
         }
-        if (have.contains(Columns.FEATURES)) {
-            return rows.withColumn(WIDTH, lit(dim)).withColumn(WIDTH_OK, col(Columns.FEATURES).isNotNull());
-        }
-        throw new BadInputException("cannot route: the rows have neither " + Columns.EMBEDDING + " nor "
-                + Columns.FEATURES + "; their columns are " + have);
+        Set<String> read = new LinkedHashSet<>(kept);
+        read.add(VectorColumn.of(rows.schema()).name());
+        Dataset<Row> in = rows.select(read.stream().map(c -> col(c)).toArray(Column[]::new));
+        StructType schema = in.schema();
+        List<StructField> passed = kept.stream().map(schema::apply).toList();
+        PassThrough only = PassThrough.only(kept.stream().mapToInt(schema::fieldIndex).toArray(),
+                passed.stream().map(StructField::dataType).toArray(DataType[]::new));
+        return route(in, only, passed);
     }
 
-    private Dataset<Row> cascade(Dataset<Row> rows) {
-        PolicyStage first = plan.stages().get(0);
-        Dataset<Row> both = predict(predict(rows, first, "r1"), plan.stages().get(1), "r2");
-        Column firstHandles = col("r1_score").geq(lit(first.cascadeThreshold()));
-        Column score = when(firstHandles, lit(1.0).plus(col("r1_score"))).otherwise(col("r2_score"));
-        Column stage = when(firstHandles, lit(1)).otherwise(lit(2));
-        Column label = when(firstHandles, col("r1_label")).otherwise(col("r2_label"));
-        return decide(both, score, stage, label);
+    /**
+     * @param passThrough what of each input row comes out
+     * @param passed      the fields it keeps, in order
+     */
+    private Dataset<Row> route(Dataset<Row> in, PassThrough passThrough, List<StructField> passed) {
+        VectorColumn vectors = VectorColumn.of(in.schema());
+        boolean readVectors = plan.method() != Family.NONE;
+        boolean encode = readVectors && vectors.kind() == VectorColumn.Kind.TEXT;
+        // Vectors made here come out with the rest of the row when every column does.
+        boolean outputVectors = encode && passed.size() == in.schema().size();
+        if (encode) {
+            requireBuiltInEncoder(plan.portable());
+        }
+        SparkSession spark = in.sparkSession();
+        if (encode) {
+            in = spreadForEncoding(in, spark.sparkContext().defaultParallelism());
+        }
+        // Built on the driver first: a policy the kernel cannot read fails here, not in every task.
+        KernelCache.get(plan.portable());
+        Broadcast<PortablePolicy> policy = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .broadcast(plan.portable());
+        RDD<InternalRow> routed = InternalFrames.rows(in).toJavaRDD()
+                .mapPartitions(new RoutePartition(policy, vectors, passThrough, readVectors, outputVectors,
+                        BLOCK_ROWS, encodeBatch)).rdd();
+        return InternalFrames.frame(spark, routed, schema(passed, outputVectors));
     }
 
-    /** Predicts with one stage and keeps its label index and gate score under a prefix. */
-    private Dataset<Row> predict(Dataset<Row> rows, PolicyStage stage, String prefix) {
-        Dataset<Row> predicted = stage.surrogate().predict(rows);
-        if (stage.gate() != null) {
-            predicted = GateScores.add(predicted, stage.gate(), prefix + "_score");
+    /**
+     * Routed rows have always carried {@link Columns#FEATURES} (the report joins on it). It is a
+     * plain expression after the kernel, so a caller that does not select it (tracer route's table)
+     * never computes it.
+     */
+    private static Dataset<Row> withFeatures(Dataset<Row> routed) {
+        List<String> columns = Arrays.asList(routed.columns());
+        if (columns.contains(Columns.FEATURES) || !columns.contains(Columns.EMBEDDING)) {
+            return routed;
         }
-        predicted = predicted.withColumnRenamed(Columns.PREDICTION, prefix + "_label");
-        for (String c : new String[] {Columns.PROBABILITY, "rawPrediction"}) {
-            predicted = predicted.drop(c);
-        }
-        return predicted;
+        return routed.withColumn(Columns.FEATURES, array_to_vector(col(Columns.EMBEDDING)));
     }
 
-    private Dataset<Row> decide(Dataset<Row> rows, Column score, Column stage, Column labelIndex) {
-        Dataset<Row> in = rows.withColumn("_route_score", score.cast("double"));
-        Column widthOk = col(WIDTH_OK);
-        // The OOD gate reads the first stage's prediction, as certification did (the score stage flags
-        // selection and calibration rows with the first-stage surrogate's prediction).
-        Column ood = lit(false);
-        Column oodDetail = lit(null).cast("string");
-        if (plan.ood() != null) {
-            in = plan.ood().flag(in, Columns.FEATURES, "r1_label");
-            ood = col(OodGate.FLAG);
-            oodDetail = format_string("distance %.4f to the train centroid of the predicted label exceeds %.4f",
-                    col(OodGate.DISTANCE), plan.ood().threshold(col("r1_label")));
+    /**
+     * Encoding is the slow part of routing text (hundreds of rows/s per core) and a small table is
+     * one partition: dealt round-robin over every core instead, as the embed job does.
+     */
+    private static Dataset<Row> spreadForEncoding(Dataset<Row> rows, int cores) {
+        return InternalFrames.rows(rows).getNumPartitions() < cores ? rows.repartition(cores) : rows;
+    }
+
+    /** The columns passed through, the encoded embedding when the route makes it, then the route columns. */
+    private static StructType schema(List<StructField> passed, boolean encoded) {
+        List<StructField> fields = new ArrayList<>(passed);
+        if (encoded) {
+            fields.add(new StructField(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true,
+                    new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM).metadata()));
         }
-        Column s = col("_route_score");
-        Column passes = s.isNotNull().and(not(isnan(s))).and(s.geq(lit(plan.threshold())));
-        Column handled = widthOk.and(not(ood)).and(passes);
-        Column labels = array(plan.labels().labels().stream().map(l -> lit(l)).toArray(Column[]::new));
-        return in
-                .withColumn("_route_handled", handled)
-                .withColumn(RouteColumns.SCORE, when(widthOk, s))
-                .withColumn(RouteColumns.DECISION, when(col("_route_handled"), lit(RouteColumns.HANDLED))
-                        .otherwise(lit(RouteColumns.DEFERRED)))
-                .withColumn(RouteColumns.STAGE, when(col("_route_handled"), stage).otherwise(lit(0)))
-                .withColumn(RouteColumns.SURROGATE_LABEL,
-                        when(col("_route_handled"), element_at(labels, labelIndex.cast("int").plus(1))))
-                .withColumn(RouteColumns.REASON,
-                        when(not(widthOk), lit(RouteColumns.UNSEEN_FEATURE_WIDTH))
-                                .when(ood, lit(RouteColumns.OUT_OF_DISTRIBUTION))
-                                .when(not(passes), lit(RouteColumns.GATE_SCORE)))
-                .withColumn(RouteColumns.REASON_DETAIL,
-                        when(not(widthOk), format_string("embedding width %d; the policy's models read %d",
-                                col(WIDTH), lit(plan.dim())))
-                                .when(ood, oodDetail)
-                                .when(not(passes), format_string("accept score %.4f below threshold %.4f",
-                                        s, lit(plan.threshold()))));
+        fields.addAll(Arrays.asList(ROUTE_FIELDS));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    /** Text can only be routed when the policy's models read the built-in encoder's vectors. */
+    static void requireBuiltInEncoder(PortablePolicy policy) {
+        if (!MiniLmEncoder.ID.equals(policy.encoderId()) || policy.dim() != MiniLmEncoder.DIM) {
+            throw new BadInputException("cannot route text without vectors: the policy's models read "
+                    + (policy.encoderId() == null ? "vectors of an unknown encoder" : policy.encoderId())
+                    + " (dim " + policy.dim() + "), and the built-in encoder is " + MiniLmEncoder.ID
+                    + " (dim " + MiniLmEncoder.DIM + "); embed the inputs with the policy's encoder first");
+        }
     }
 }

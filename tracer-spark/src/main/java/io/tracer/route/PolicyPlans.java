@@ -4,21 +4,27 @@ import io.tracer.BadInputException;
 import io.tracer.gate.GateModel;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.Family;
-import io.tracer.pipeline.PolicyStage;
 import io.tracer.policy.LoadedPolicy;
 import io.tracer.policy.PolicyManifest;
 import io.tracer.policy.PolicyStore;
+import io.tracer.policy.export.PortableExporter;
+import io.tracer.serve.PortablePolicy;
 import io.tracer.zoo.LabelIndex;
 import io.tracer.zoo.SurrogateModel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a published policy artifact back into a {@link RoutingPlan} with its MLlib models. */
+/** Turns a published policy artifact back into a {@link RoutingPlan}: its portable models, threshold and OOD gate. */
 public final class PolicyPlans {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyPlans.class);
+
     private PolicyPlans() {}
 
     /**
@@ -70,27 +76,23 @@ public final class PolicyPlans {
         }
     }
 
+    /**
+     * The plan of a published policy version. The kernel reads the version's portable export; a
+     * version published without one (by a build from before the export) has its MLlib models
+     * loaded and exported in memory instead, so it still routes. Missing or damaged files of
+     * either are bad input, named by stage (see {@link #loadModel}).
+     */
     public static RoutingPlan load(LoadedPolicy policy) {
+        Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
         PolicyManifest m = policy.manifest();
         LabelIndex labels = new LabelIndex(m.labels());
         if (m.method() == PolicyManifest.Method.NONE) {
-            return new RoutingPlan(Family.NONE, List.of(), Double.NaN, labels, m.reason(), m.encoder().dim(), null);
+            return new RoutingPlan(Family.NONE, Double.NaN, labels, m.reason(), m.encoder().dim(), null,
+                    PortablePolicy.read(policy, conf));
         }
         if (m.certification() == null) {
             throw new BadInputException("policy " + policy.uri() + " has method " + m.method()
                     + " but no certification");
-        }
-        Family family = Family.valueOf(m.method().name());
-        List<PolicyStage> stages = new ArrayList<>();
-        for (PolicyManifest.Stage s : m.stages()) {
-            SurrogateModel surrogate = loadModel(policy, s.stage(), "surrogate", s.surrogatePath(),
-                    () -> SurrogateModel.load(policy.resolve(s.surrogatePath())));
-            GateModel gate = s.gatePath() == null ? null : loadModel(policy, s.stage(), "gate", s.gatePath(),
-                    () -> GateModel.load(policy.resolve(s.gatePath())));
-            // In a cascade the first stage's threshold is the cascade threshold t1; every other
-            // stage is judged by the certified threshold on the policy score.
-            double cascade = family == Family.RSB && s.stage() == 1 ? s.threshold() : Double.NaN;
-            stages.add(new PolicyStage(s.stage(), surrogate, gate, cascade));
         }
         OodGate ood = loadModel(policy, 0, "out-of-distribution gate", OodGate.CENTROIDS_FILE,
                 () -> OodGate.fromManifest(m.ood(), policy::resolve, labels.size()));
@@ -98,6 +100,38 @@ public final class PolicyPlans {
             throw new BadInputException("policy " + policy.uri() + ": ood centroids have width " + ood.dim()
                     + " but the encoder's is " + m.encoder().dim());
         }
-        return new RoutingPlan(family, stages, m.certification().threshold(), labels, null, m.encoder().dim(), ood);
+        boolean exported = m.stages().stream().allMatch(s -> s.portablePath() != null);
+        PortablePolicy portable;
+        if (exported) {
+            List<PortablePolicy.Stage> stages = new ArrayList<>();
+            for (PolicyManifest.Stage s : m.stages()) {
+                stages.add(loadModel(policy, s.stage(), "surrogate and gate", s.portablePath(),
+                        () -> PortablePolicy.readStage(s.stage(), s.threshold(), policy.resolve(s.portablePath()),
+                                conf)));
+            }
+            portable = PortablePolicy.of(policy, stages, conf);
+        } else {
+            portable = exportInMemory(policy, ood);
+        }
+        return new RoutingPlan(Family.valueOf(m.method().name()), m.certification().threshold(), labels, null,
+                m.encoder().dim(), ood, portable);
+    }
+
+    private static PortablePolicy exportInMemory(LoadedPolicy policy, OodGate ood) {
+        PolicyManifest m = policy.manifest();
+        LOG.info("policy {} has no portable export; its MLlib models are converted in memory for the kernel",
+                policy.versionId());
+        List<PortablePolicy.Stage> stages = new ArrayList<>();
+        for (PolicyManifest.Stage s : m.stages()) {
+            SurrogateModel surrogate = loadModel(policy, s.stage(), "surrogate", s.surrogatePath(),
+                    () -> SurrogateModel.load(policy.resolve(s.surrogatePath())));
+            GateModel gate = s.gatePath() == null ? null : loadModel(policy, s.stage(), "gate", s.gatePath(),
+                    () -> GateModel.load(policy.resolve(s.gatePath())));
+            stages.add(PortableExporter.inMemory(s.stage(), s.threshold(), policy.uri() + " stage " + s.stage(),
+                    surrogate, gate));
+        }
+        return new PortablePolicy(PortablePolicy.newId(), policy.uri(), m.method(), m.labels(),
+                m.certification().threshold(), m.encoder().id(), m.encoder().dim(), m.reason(), stages,
+                ood == null ? null : new PortablePolicy.Ood(ood.centroids(), ood.thresholds()));
     }
 }

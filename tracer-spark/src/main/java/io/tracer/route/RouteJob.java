@@ -57,6 +57,18 @@ public final class RouteJob {
         return plan;
     }
 
+    /** The rows of the output table ({@link #OUTPUT_COLUMNS}) from BatchRouter's routed rows. */
+    public static Dataset<Row> outputTable(Dataset<Row> routed, double shadowShare, String runId,
+                                           String policyVersion) {
+        return routed
+                .withColumn(RouteColumns.SHADOW, col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED)
+                        .and(ShadowSample.contains(col(Columns.TRACE_ID), shadowShare)))
+                .withColumn(RouteColumns.RUN_ID, lit(runId))
+                .withColumn(RouteColumns.POLICY_VERSION, lit(policyVersion))
+                .withColumn(RouteColumns.ROUTED_AT, current_timestamp())
+                .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    }
+
     /**
      * Writes the routed rows in one Delta commit, so the output holds all of this run's rows or
      * none of them (a job killed while writing leaves data files no commit names, which readers
@@ -102,21 +114,12 @@ public final class RouteJob {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
-        try {
-            Dataset<Row> routed = new BatchRouter(plan).route(inputs.rows());
-            Dataset<Row> out = routed
-                    .withColumn(RouteColumns.SHADOW, col(RouteColumns.DECISION).equalTo(RouteColumns.HANDLED)
-                            .and(ShadowSample.contains(col(Columns.TRACE_ID), request.shadowShare())))
-                    .withColumn(RouteColumns.RUN_ID, lit(request.runId()))
-                    .withColumn(RouteColumns.POLICY_VERSION, lit(policy.versionId()))
-                    .withColumn(RouteColumns.ROUTED_AT, current_timestamp())
-                    .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
-            try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
-                    inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
-                writeOutput(out, request, policy.versionId());
-            }
-        } finally {
-            inputs.release().run();
+        Dataset<Row> routed = new BatchRouter(plan, config.embed().batchSize())
+                .route(inputs.rows(), Columns.TRACE_ID);
+        Dataset<Row> out = outputTable(routed, request.shadowShare(), request.runId(), policy.versionId());
+        try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
+                inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
+            writeOutput(out, request, policy.versionId());
         }
         double seconds = (System.nanoTime() - t1) / 1e9;
 

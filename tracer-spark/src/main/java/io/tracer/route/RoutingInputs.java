@@ -4,9 +4,8 @@ import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
-import io.tracer.embed.EmbedResult;
-import io.tracer.embed.Embedder;
 import io.tracer.embed.EncoderInfo;
+import io.tracer.embed.MiniLmEncoder;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.LoadOptions;
 import io.tracer.traces.LoadedTraces;
@@ -18,48 +17,58 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
 
 /**
- * Reads traffic to route (or audit): any format the trace loader reads, no teacher needed,
- * embedded with the built-in encoder when the table has no embedding column, and refused when
- * its vectors come from another encoder than the policy's.
+ * Reads traffic to route (or audit): any format the trace loader reads, no teacher needed. Rows
+ * with an embedding column are refused when its vectors come from another encoder than the
+ * policy's; rows without one keep their text, which {@link BatchRouter} encodes with the built-in
+ * encoder as it routes, block by block in each partition (no separate embedding pass, no cache:
+ * routed traffic is new text).
  */
 public final class RoutingInputs {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingInputs.class);
 
     /**
-     * @param rows        canonical columns ({@code teacher} null where the source had none), with
-     *                    an embedding tagged with the policy's encoder; not cached
+     * @param rows        canonical columns ({@code teacher} null where the source had none), with an
+     *                    embedding tagged with the policy's encoder or, without one, the input text;
+     *                    not cached
      * @param readRows    rows read
      * @param quarantined rows refused by validation (missing input, malformed line...)
-     * @param release     frees what embedding kept persisted, after the rows are consumed
+     * @param embedded    false when the rows have no vectors and routing encodes their text
      */
-    public record Loaded(Dataset<Row> rows, long readRows, long quarantined, Runnable release) {}
+    public record Loaded(Dataset<Row> rows, long readRows, long quarantined, boolean embedded) {}
 
     private RoutingInputs() {}
 
-    /** @throws io.tracer.BadInputException when the vectors come from another encoder than {@code expected} */
+    /**
+     * @throws io.tracer.BadInputException when the vectors come from another encoder than
+     *                                     {@code expected}, or there are none and {@code expected}
+     *                                     is not the built-in encoder
+     */
     public static Loaded load(SparkSession spark, TracerConfig config, LakehouseLayout layout, TraceSource source,
                               EncoderInfo expected, String runId) {
         String quarantine = new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE);
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
                 .load(source, quarantine, runId, LoadOptions.ROUTING);
         Dataset<Row> rows = loaded.valid();
-        Runnable release = () -> {};
-        if (loaded.columns().embedding().isEmpty()) {
-            LOG.info("{} has no embedding column: embedding {} texts with {}", source.uri(), loaded.validCount(),
-                    config.embed().encoder());
-            EmbedResult embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache())).embed(rows);
-            rows = embedded.embedded();
-            release = embedded::unpersist;
+        boolean embedded = loaded.columns().embedding().isPresent();
+        if (embedded) {
+            EncoderInfo.require(rows, expected);
+        } else {
+            EncoderInfo builtIn = new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM);
+            if (!builtIn.equals(expected)) {
+                throw new io.tracer.BadInputException(source.uri() + " has no embedding column, and the policy's "
+                        + "models read " + expected.describe() + ", not the built-in " + builtIn.describe()
+                        + "; embed the inputs with " + expected.id() + " first");
+            }
+            LOG.info("{} has no embedding column: its {} texts are encoded with {} while they are routed",
+                    source.uri(), loaded.validCount(), builtIn.describe());
         }
-        EncoderInfo.require(rows, expected);
         if (loaded.quarantinedCount() > 0) {
             LOG.warn("{} of {} input rows were refused and are in {} (they are not routed)",
                     loaded.quarantinedCount(), loaded.readCount(), quarantine);
         }
         return new Loaded(rows.drop(Columns.SOURCE_FILE, Columns.SOURCE_LINE), loaded.readCount(),
-                loaded.quarantinedCount(), release);
+                loaded.quarantinedCount(), embedded);
     }
 }

@@ -350,17 +350,15 @@ class BadInputCatalogueTest {
         all.add(c("route-model-missing", "route", 2, List.of("stage 1", "surrogate", "cannot be loaded"), null,
                 (d, id) -> {
             Path p = policyCopy(d);
-            deleteTree(p.resolve("stage1/surrogate"));
+            // Routing reads the stage's portable export (the kernel's models), not the MLlib ones.
+            deleteTree(p.resolve("stage1/portable"));
             return route(Fixtures.uri(p), traffic(d), d, id);
         }, (id, r) -> assertFalse(Files.exists(dir.resolve(id).resolve("routed")), "no partial output")));
         all.add(c("route-model-truncated", "route", 2, List.of("stage 1", "cannot be loaded"), null, (d, id) -> {
             Path p = policyCopy(d);
-            try (Stream<Path> files = Files.walk(p.resolve("stage1/surrogate"))) {
-                for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
-                    byte[] b = Files.readAllBytes(f);
-                    Files.write(f, java.util.Arrays.copyOf(b, b.length / 3));
-                }
-            }
+            Path f = p.resolve("stage1/portable/portable.json");
+            byte[] b = Files.readAllBytes(f);
+            Files.write(f, java.util.Arrays.copyOf(b, b.length / 3));
             return route(Fixtures.uri(p), traffic(d), d, id);
         }, (id, r) -> assertFalse(Files.exists(dir.resolve(id).resolve("routed")), "no partial output")));
         all.add(c("route-missing-input", "route", 2, List.of("nope.jsonl", "not found"), null,

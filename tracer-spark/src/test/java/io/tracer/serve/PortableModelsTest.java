@@ -35,9 +35,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Each exporter against MLlib on held-out rows: the router's probability vector and prediction
- * for every surrogate kind (LR, MLP with scaler, gaussian NB with a partial label set, tree,
- * forest, XGBoost) and its accept score for the logistic and boosted gates.
+ * Each exporter against MLlib on held-out rows, scored by the kernel as one block: the
+ * probability vector and prediction for every surrogate kind (LR, MLP with scaler, gaussian NB
+ * with a partial label set, tree, forest, XGBoost) and the accept score for the logistic and
+ * boosted gates; and each row scored alone (a block of one) bit-identical to the block.
  */
 class PortableModelsTest {
     static final int K = 5;
@@ -106,11 +107,13 @@ class PortableModelsTest {
             PortableStage stage = exportAndRead(lr, gate, "gate-" + name);
             List<Row> scored = gate.score(lr.predict(heldOutRows))
                     .select(Columns.EMBEDDING, Columns.ACCEPT_SCORE).collectAsList();
+            double[] scores = gateScores(stage, block(scored));
             double maxDiff = 0;
-            for (Row r : scored) {
-                double[] x = widen(RouterFixtures.embedding(r));
-                double score = stage.gate().score(stage.surrogate().predict(x).probability(), x);
-                maxDiff = Math.max(maxDiff, Math.abs(score - r.getDouble(1)));
+            for (int i = 0; i < scored.size(); i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(scores[i] - scored.get(i).getDouble(1)));
+                // A block of one scores each row exactly as the whole block does.
+                double alone = gateScores(stage, block(List.of(scored.get(i))))[0];
+                assertEquals(Double.doubleToLongBits(scores[i]), Double.doubleToLongBits(alone), name + " row " + i);
             }
             System.out.println("[portable-models] gate " + name + ": max |score diff| " + maxDiff);
             assertTrue(maxDiff <= 1e-12, name + " gate differs by " + maxDiff);
@@ -137,19 +140,56 @@ class PortableModelsTest {
         PortableStage stage = exportAndRead(s, null, s.spec().name());
         List<Row> predicted = s.predict(heldOutRows)
                 .select(Columns.EMBEDDING, Columns.PROBABILITY, Columns.PREDICTION).collectAsList();
+        Scored all = predict(stage, block(predicted));
         double maxDiff = 0;
-        for (Row r : predicted) {
-            Classifier.Output out = stage.surrogate().predict(widen(RouterFixtures.embedding(r)));
+        for (int i = 0; i < predicted.size(); i++) {
+            Row r = predicted.get(i);
             double[] expected = ((Vector) r.get(1)).toArray();
-            assertEquals(expected.length, out.probability().length);
-            for (int i = 0; i < expected.length; i++) {
-                maxDiff = Math.max(maxDiff, Math.abs(expected[i] - out.probability()[i]));
+            assertEquals(K, expected.length);
+            for (int c = 0; c < K; c++) {
+                maxDiff = Math.max(maxDiff, Math.abs(expected[c] - all.probability[i * K + c]));
             }
-            assertEquals((int) r.getDouble(2), out.prediction(), s.spec().name() + " prediction");
+            assertEquals((int) r.getDouble(2), all.prediction[i], s.spec().name() + " prediction");
+            // A block of one scores each row exactly as the whole block does.
+            Scored alone = predict(stage, block(List.of(r)));
+            for (int c = 0; c < K; c++) {
+                assertEquals(Double.doubleToLongBits(all.probability[i * K + c]),
+                        Double.doubleToLongBits(alone.probability[c]), s.spec().name() + " row " + i);
+            }
         }
         System.out.println("[portable-models] " + s.spec().name() + ": " + predicted.size()
                 + " rows, predictions equal, max |probability diff| " + maxDiff);
         assertTrue(maxDiff <= tolerance, s.spec().name() + " probabilities differ by " + maxDiff);
+    }
+
+    /** Probabilities over the label space (n x K) and predictions of a block. */
+    private record Scored(double[] probability, int[] prediction) {}
+
+    private static Scored predict(PortableStage stage, FeatureRows rows) {
+        double[] p = new double[rows.n() * K];
+        int[] prediction = new int[rows.n()];
+        stage.surrogate().predict(rows, new Workspace(), p, prediction);
+        return new Scored(p, prediction);
+    }
+
+    private static double[] gateScores(PortableStage stage, FeatureRows rows) {
+        Scored s = predict(stage, rows);
+        double[] scores = new double[rows.n()];
+        String[] unscorable = new String[rows.n()];
+        stage.gate().score(s.probability, K, rows, new Workspace(), scores, unscorable);
+        for (String u : unscorable) {
+            assertNull(u);
+        }
+        return scores;
+    }
+
+    /** The rows' embeddings as one block. */
+    private static FeatureRows block(List<Row> rows) {
+        float[] values = new float[rows.size() * DIM];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(RouterFixtures.embedding(rows.get(i)), 0, values, i * DIM, DIM);
+        }
+        return new FeatureRows(values, rows.size(), DIM, new Workspace(), Workspace.ROWS);
     }
 
     private static PortableStage exportAndRead(SurrogateModel s, GateModel g, String name) {
@@ -161,11 +201,4 @@ class PortableModelsTest {
         return dir.resolve(name).toUri().toString();
     }
 
-    private static double[] widen(float[] f) {
-        double[] x = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            x[i] = f[i];
-        }
-        return x;
-    }
 }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracer.TracerException;
 import io.tracer.gate.GateModel;
 import io.tracer.serve.PortableFormat;
+import io.tracer.serve.PortablePolicy;
 import io.tracer.zoo.SurrogateModel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,6 +36,40 @@ public final class PortableExporter {
      * @throws UnsupportedExportException when a model cannot be represented exactly
      */
     public void export(SurrogateModel surrogate, GateModel gate, String dirUri) {
+        for (Map.Entry<String, ExportedModel.NativeFile> f : files(surrogate, gate).entrySet()) {
+            write(new Path(dirUri, f.getKey()), f.getValue());
+        }
+    }
+
+    /**
+     * The same export kept in memory, as the kernel reads it: for routing with models that were
+     * never published (a fit's outcome) or published without an export (older policies).
+     *
+     * @param gate      null for a global stage
+     * @param threshold the stage threshold (for an RSB first stage, the cascade threshold)
+     * @param source    what the models are, for messages
+     * @throws UnsupportedExportException when a model cannot be represented exactly
+     */
+    public static PortablePolicy.Stage inMemory(int number, double threshold, String source,
+                                                SurrogateModel surrogate, GateModel gate) {
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        for (Map.Entry<String, ExportedModel.NativeFile> f : files(surrogate, gate).entrySet()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                f.getValue().write(out);
+            } catch (Exception e) {
+                throw new TracerException("cannot export " + source + " in memory: " + e.getMessage(), e);
+            }
+            bytes.put(f.getKey(), out.toByteArray());
+        }
+        return new PortablePolicy.Stage(number, threshold, source, bytes);
+    }
+
+    /**
+     * Every file of a stage's export, in writing order: the native model files first,
+     * {@link PortableFormat#MODEL_FILE} last. Converting happens here, before anything is written.
+     */
+    private static Map<String, ExportedModel.NativeFile> files(SurrogateModel surrogate, GateModel gate) {
         ExportedModel s = SurrogateExport.of(surrogate);
         ExportedModel g = gate == null ? null : GateExport.of(gate);
         Map<String, Object> root = new LinkedHashMap<>();
@@ -44,10 +80,8 @@ public final class PortableExporter {
         if (g != null) {
             files.putAll(g.files());
         }
-        for (Map.Entry<String, ExportedModel.NativeFile> f : files.entrySet()) {
-            write(new Path(dirUri, f.getKey()), f.getValue());
-        }
-        write(new Path(dirUri, PortableFormat.MODEL_FILE), out -> JSON.writeValue(out, root));
+        files.put(PortableFormat.MODEL_FILE, out -> JSON.writeValue(out, root));
+        return files;
     }
 
     private void write(Path path, ExportedModel.NativeFile content) {
