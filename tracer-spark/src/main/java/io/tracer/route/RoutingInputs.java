@@ -1,12 +1,12 @@
 package io.tracer.route;
 
-import io.tracer.lakehouse.MetricTable;
-import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EncoderInfo;
 import io.tracer.embed.MiniLmEncoder;
+import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.lakehouse.MetricTable;
 import io.tracer.traces.LoadOptions;
 import io.tracer.traces.LoadedTraces;
 import io.tracer.traces.TraceLoader;
