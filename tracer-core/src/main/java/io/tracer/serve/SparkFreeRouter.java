@@ -177,7 +177,8 @@ public final class SparkFreeRouter {
         Classifier.Output out1 = first.surrogate().predict(x);
         double s1 = first.gate().score(out1.probability(), x);
         double t1 = first.threshold();
-        if (s1 >= t1) {
+        // The NaN rule (CascadeScore): a NaN first-stage score is not accepted, so the row goes on to stage 2.
+        if (CascadeScore.firstStageHandles(s1, t1)) {
             return decide(CascadeScore.combine(s1, t1, Double.NaN), 1, out1.prediction(), x, out1.prediction());
         }
         // The second stage only matters for rows the first one passes on.
@@ -201,8 +202,8 @@ public final class SparkFreeRouter {
             }
         }
         double threshold = manifest.certification().threshold();
-        // NaN is never accepted, as certification counted it.
-        if (score >= threshold) {
+        // NaN is never accepted, as certification counted it (CascadeScore's rule).
+        if (CascadeScore.accepts(score, threshold)) {
             return new Decision(true, labels[labelIndex], score, stage, null, null);
         }
         return Decision.deferred(score, DeferralReason.GATE_SCORE, String.format(Locale.US,

@@ -5,6 +5,7 @@ import io.tracer.Columns;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.GateScores;
 import io.tracer.pipeline.PolicyStage;
+import io.tracer.pipeline.ScoredColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +19,6 @@ import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.format_string;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
@@ -99,7 +99,8 @@ public final class BatchRouter {
     private Dataset<Row> cascade(Dataset<Row> rows) {
         PolicyStage first = plan.stages().get(0);
         Dataset<Row> both = predict(predict(rows, first, "r1"), plan.stages().get(1), "r2");
-        Column firstHandles = col("r1_score").geq(lit(first.cascadeThreshold()));
+        // CascadeScore's NaN rule: a NaN or null first-stage score goes to stage 2 (a bare geq would keep it at stage 1).
+        Column firstHandles = ScoredColumns.accepts(col("r1_score"), first.cascadeThreshold());
         Column score = when(firstHandles, lit(1.0).plus(col("r1_score"))).otherwise(col("r2_score"));
         Column stage = when(firstHandles, lit(1)).otherwise(lit(2));
         Column label = when(firstHandles, col("r1_label")).otherwise(col("r2_label"));
@@ -133,7 +134,7 @@ public final class BatchRouter {
                     col(OodGate.DISTANCE), plan.ood().threshold(col("r1_label")));
         }
         Column s = col("_route_score");
-        Column passes = s.isNotNull().and(not(isnan(s))).and(s.geq(lit(plan.threshold())));
+        Column passes = ScoredColumns.accepts(s, plan.threshold());
         Column handled = widthOk.and(not(ood)).and(passes);
         Column labels = array(plan.labels().labels().stream().map(l -> lit(l)).toArray(Column[]::new));
         return in
