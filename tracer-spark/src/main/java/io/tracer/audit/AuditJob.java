@@ -31,6 +31,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -80,6 +81,7 @@ public final class AuditJob {
         RoutingInputs.Loaded inputs = RoutingInputs.load(spark, config, layout, request.traces(),
                 new EncoderInfo(m.encoder().id(), m.encoder().dim()), request.runId());
         List<Row> groups;
+        java.util.Map<String, Long> unseen = new java.util.TreeMap<>();
         try {
             Dataset<Row> routed = new BatchRouter(plan).route(inputs.rows());
             Column teacher = when(trim(col(Columns.TEACHER)).notEqual(""), col(Columns.TEACHER));
@@ -94,10 +96,20 @@ public final class AuditJob {
                     .agg(count(lit(1)), sum(when(col("h"), 1L).otherwise(0L)), sum(when(col("c"), 1L).otherwise(0L)),
                             sum(when(col("a"), 1L).otherwise(0L)))
                     .collectAsList();
+            // Teacher labels outside the policy's label space: the surrogate can never give them.
+            for (Row r : inputs.rows().select(teacher.as("t")).where(col("t").isNotNull()
+                    .and(not(col("t").isin(m.labels().toArray())))).groupBy("t").count().collectAsList()) {
+                unseen.put(r.getString(0), r.getLong(1));
+            }
         } finally {
             inputs.release().run();
         }
-        return report(request.runId(), policy.versionId(), m.target(), m.delta(), alpha, groups);
+        AuditReport r = report(request.runId(), policy.versionId(), m.target(), m.delta(), alpha, groups);
+        if (!unseen.isEmpty()) {
+            LOG.warn("{} teacher labels the policy {} never saw: {}", unseen.size(), policy.versionId(), unseen);
+        }
+        return new AuditReport(r.runId(), r.policyVersion(), r.target(), r.delta(), r.alpha(), r.overall(),
+                r.labels(), r.unchecked(), unseen);
     }
 
     /** From (label, rows, handled, checked, agreeing) per answered label to the report. */

@@ -9,7 +9,17 @@ import java.util.List;
  * @param unchecked handled rows without a check (outside the shadow sample or without a teacher label)
  */
 public record AuditReport(String runId, String policyVersion, double target, double delta, double alpha,
-                          Line overall, List<Line> labels, long unchecked) {
+                          Line overall, List<Line> labels, long unchecked, java.util.Map<String, Long> unseenLabels) {
+
+    public AuditReport {
+        unseenLabels = java.util.Map.copyOf(unseenLabels);
+    }
+
+    /** A report without teacher labels outside the policy's label space. */
+    public AuditReport(String runId, String policyVersion, double target, double delta, double alpha,
+                       Line overall, List<Line> labels, long unchecked) {
+        this(runId, policyVersion, target, delta, alpha, overall, labels, unchecked, java.util.Map.of());
+    }
 
     /**
      * @param label null for the overall line
@@ -38,6 +48,10 @@ public record AuditReport(String runId, String policyVersion, double target, dou
                     t.ciUpper(), t.pValue(), violated() ? "VIOLATED (significantly below target)" : "no significant violation"));
         } else {
             out.append("  no handled row was checked: nothing to test\n");
+        }
+        if (!unseenLabels.isEmpty()) {
+            out.append(String.format("  teacher labels the policy never saw (it cannot answer them; their handled "
+                    + "rows count as disagreeing): %s%n", new java.util.TreeMap<>(unseenLabels)));
         }
         for (Line l : labels) {
             if (l.violated()) {

@@ -20,14 +20,16 @@ import java.util.Map;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of BENCHMARK.md; each prints one JSON document on stdout.",
-        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchCommand.Routing.class})
+        subcommands = {BenchCommand.Banking77.class, BenchCommand.Validity.class, BenchScale.Scale.class,
+                BenchEmbed.class,
+                BenchCommand.Routing.class, BenchFaults.class, BenchScale.Fit.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity or routing");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: banking77, validity, scale, embed, routing or faults");
     }
 
     static void print(Map<String, Object> result) {
@@ -61,6 +63,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--data", description = "Folder with train.csv and test.csv (default ${DEFAULT-VALUE}).")
         String data = "../shared/data/banking77";
 
+        @Option(names = "--seeds", description = "Fits with root seeds seed, seed+1, ...; with more than one, every "
+                + "seed's rows and per target the median and worst test coverage (default ${DEFAULT-VALUE}).")
+        int seeds = 1;
+
         @Override
         Map<String, String> configFlags() {
             return fit.overrides();
@@ -68,7 +74,11 @@ public final class BenchCommand implements Runnable {
 
         @Override
         int run(JobContext job) {
-            print(new Banking77Benchmark(job.spark(), job.config(), job.layout()).run(qualify(job.spark(), data)));
+            if (seeds < 1) {
+                throw new io.tracer.BadInputException("bench banking77 --seeds: must be at least 1, was " + seeds);
+            }
+            print(new Banking77Benchmark(job.spark(), job.config(), job.layout())
+                    .run(qualify(job.spark(), data), seeds));
             return TracerCli.EXIT_OK;
         }
     }

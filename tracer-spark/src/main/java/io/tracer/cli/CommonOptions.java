@@ -29,6 +29,17 @@ public final class CommonOptions {
         }
     }
 
+    /** These options as command-line arguments, for a child process that should see the same configuration. */
+    public java.util.List<String> asArguments() {
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (confFile != null) {
+            args.add("--conf");
+            args.add(confFile);
+        }
+        overrides.forEach((k, v) -> args.add("-D" + k + "=" + v));
+        return args;
+    }
+
     /** Loads the config; {@code flagOverrides} are the command's own flags, which win over everything. */
     public TracerConfig load(Map<String, String> flagOverrides) {
         Map<String, String> all = new LinkedHashMap<>(overrides);

@@ -61,6 +61,15 @@ public final class GenerateCommand extends SparkCommand {
     @Option(names = "--overwrite", description = "Replace an existing table at --output.")
     boolean overwrite;
 
+    @Option(names = "--first-id", defaultValue = "0", description = "Trace ids start at syn-<this>; rows are a "
+            + "function of (seed, id), so disjoint id ranges are disjoint draws of one population "
+            + "(default: ${DEFAULT-VALUE}).")
+    long firstId;
+
+    @Option(names = "--if-missing", description = "Keep a table already at --output when it holds --rows rows "
+            + "(a benchmark's data from an earlier run); fail when it holds another count.")
+    boolean ifMissing;
+
     /** --seed, the highest-precedence override of the root seed. */
     @Override
     Map<String, String> configFlags() {
@@ -91,7 +100,16 @@ public final class GenerateCommand extends SparkCommand {
         int parts = partitions == null ? generator.defaultPartitions(spec) : partitions;
         long written;
         try {
-            written = generator.write(spec, parts, output, overwrite);
+            if (ifMissing && !overwrite && io.delta.tables.DeltaTable.isDeltaTable(spark, output)) {
+                long existing = spark.read().format("delta").load(output).count();
+                if (existing != spec.rows()) {
+                    throw new io.tracer.BadInputException("generate --if-missing: " + output + " already holds "
+                            + existing + " rows, not " + spec.rows() + "; remove it or pass --overwrite");
+                }
+                LOG.info("generate: {} already holds {} rows; kept", output, existing);
+                return existing;
+            }
+            written = generator.write(spec, parts, output, overwrite, firstId);
         } finally {
             spark.sparkContext().clearJobGroup();
         }

@@ -36,7 +36,8 @@ public final class RouteCommand extends SparkCommand {
     @Option(names = "--output", required = true, paramLabel = "URI", description = "Delta table the routed rows go to.")
     String output;
 
-    @Option(names = "--overwrite", description = "Replace the output table (default: append this run's rows).")
+    @Option(names = "--overwrite", description = "Replace the whole output table (default: write this run's rows in "
+            + "one commit, replacing any rows an earlier attempt of the same --run-id committed, and keep other runs' rows).")
     boolean overwrite;
 
     @Option(names = "--no-ood", description = "Switch the policy's out-of-distribution gate off (routing then "

@@ -34,6 +34,7 @@ public final class ConfigKeys {
     public static final String EMBED_ENCODER = "tracer.embed.encoder";
     public static final String EMBED_BATCH_SIZE = "tracer.embed.batch-size";
     public static final String EMBED_CACHE = "tracer.embed.cache";
+    public static final String EMBED_COMMIT_EVERY = "tracer.embed.commit-every";
     public static final String EMBED_LOG_EVERY = "tracer.embed.log-every";
 
     public static final String SPLIT = "tracer.split";
@@ -72,6 +73,7 @@ public final class ConfigKeys {
 
     public static final String PIPELINE = "tracer.pipeline";
     public static final String PIPELINE_FAMILIES = "tracer.pipeline.families";
+    public static final String PIPELINE_RSB_ROWS = "tracer.pipeline.rsb-rows";
 
     public static final String LAKEHOUSE = "tracer.lakehouse";
     public static final String LAKEHOUSE_ROOT = "tracer.lakehouse.root";

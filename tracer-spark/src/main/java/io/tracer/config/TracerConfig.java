@@ -47,9 +47,11 @@ public record TracerConfig(
         }
     }
 
-    public record Embed(String encoder, int batchSize, boolean cache, int logEvery) {
+    /** @param commitEvery new vectors per cache commit: what a killed run can lose, at most */
+    public record Embed(String encoder, int batchSize, boolean cache, int commitEvery, int logEvery) {
         public Embed {
             require(batchSize > 0, EMBED_BATCH_SIZE, "must be positive");
+            require(commitEvery > 0, EMBED_COMMIT_EVERY, "must be positive");
             require(logEvery > 0, EMBED_LOG_EVERY, "must be positive");
         }
     }
@@ -141,12 +143,14 @@ public record TracerConfig(
         }
     }
 
-    public record Pipeline(List<String> families) {
+    /** @param rsbRows deferred out-of-fold rows an RSB second stage is trained on, at most */
+    public record Pipeline(List<String> families, int rsbRows) {
         public Pipeline {
             for (String f : families) {
                 require(List.of("global", "l2d", "rsb").contains(f), PIPELINE_FAMILIES,
                         "unknown family " + f + " (global, l2d, rsb)");
             }
+            require(rsbRows >= 100, PIPELINE_RSB_ROWS, "must be at least 100, was " + rsbRows);
         }
     }
 
@@ -229,7 +233,7 @@ public record TracerConfig(
                             root.getStringList(TRACES_EMBEDDING_ALIASES),
                             root.getDouble(TRACES_MAX_BAD_SHARE), root.getString(TRACES_DUPLICATES)),
                     new Embed(root.getString(EMBED_ENCODER), root.getInt(EMBED_BATCH_SIZE),
-                            root.getBoolean(EMBED_CACHE), root.getInt(EMBED_LOG_EVERY)),
+                            root.getBoolean(EMBED_CACHE), root.getInt(EMBED_COMMIT_EVERY), root.getInt(EMBED_LOG_EVERY)),
                     new Split(root.getDouble(SPLIT_TRAIN), root.getDouble(SPLIT_SELECTION),
                             root.getDouble(SPLIT_CALIBRATION), root.getInt(SPLIT_MIN_STRATIFIED_ROWS),
                             root.getString(SPLIT_ORDER), root.getString(SPLIT_GROUP_BY)),
@@ -243,7 +247,7 @@ public record TracerConfig(
                     new Calibrate(root.getDoubleList(CALIBRATE_TARGETS), root.getDouble(CALIBRATE_DELTA),
                             root.getInt(CALIBRATE_GRID_SIZE), root.getDouble(CALIBRATE_MIN_COVERAGE),
                             root.getDouble(CALIBRATE_DEPLOY_TARGET)),
-                    new Pipeline(root.getStringList(PIPELINE_FAMILIES)),
+                    new Pipeline(root.getStringList(PIPELINE_FAMILIES), root.getInt(PIPELINE_RSB_ROWS)),
                     new Lakehouse(root.getString(LAKEHOUSE_ROOT), root.getString(LAKEHOUSE_DATABASE)),
                     new Report(root.getLong(REPORT_DAILY_VOLUME), root.getDouble(REPORT_PRICE_PER_CALL),
                             root.getInt(REPORT_WORST_LABELS), root.getBoolean(REPORT_ENABLED),

@@ -3,8 +3,11 @@ package io.tracer.embed;
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.Faults;
 import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
+import io.tracer.lakehouse.DeltaRetry;
+import io.tracer.log.Progress;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -24,7 +27,9 @@ import java.util.Optional;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Adds the {@link Columns#EMBEDDING} column to a trace table. Texts are deduplicated, looked up
@@ -97,44 +102,27 @@ public final class Embedder {
             long distinct = texts.count();
             Optional<Dataset<Row>> cached = readCache();
             Dataset<Row> missing = cached.map(c -> texts.join(c, texts.col(TEXT_HASH).equalTo(c.col(TEXT_HASH)),
-                    "left_anti")).orElse(texts);
-
-            int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * PARTITIONS_PER_CORE);
-            StructType vectorSchema = new StructType().add(TEXT_HASH, DataTypes.StringType, false)
-                    .add(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            // Explicit repartition: the deduped set comes out of a shuffle that AQE would coalesce
-            // to one partition for small inputs, leaving all but one core idle during encoding.
-            // Without a cache every distinct text is encoded, dealt round-robin: the partitions' size
-            // is known and their progress lines carry an estimate. With one, the count is left unknown
-            // rather than paid for with another pass over the cache.
-            long perPartition = cached.isEmpty() ? (distinct + partitions - 1) / partitions : 0;
-            LOG.info("embedding {} with {} in {} partitions (each logs its progress every {} rows)",
-                    cached.isEmpty() ? distinct + " distinct texts" : "the uncached of " + distinct + " distinct texts",
-                    encoder.id(), partitions, config.logEvery());
-            Dataset<Row> fresh = missing.select(TEXT_HASH, TEXT).repartition(partitions)
-                    .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery(), perPartition),
-                            Encoders.row(vectorSchema))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    "left_anti")).orElse(texts).persist(StorageLevel.MEMORY_AND_DISK());
+            long toEncode = missing.count();
             long start = System.nanoTime();
-            long newly = fresh.count();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("embedded {} new texts in {} s ({} texts/s); {} of {} distinct texts came from the cache",
-                    newly, String.format("%.1f", seconds), newly == 0 ? 0 : Math.round(newly / seconds),
-                    distinct - newly, distinct);
-
             Dataset<Row> vectors;
             Runnable release;
             if (cacheUri.isPresent()) {
-                if (newly > 0) {
-                    appendToCache(fresh, cacheUri.get());
-                }
-                fresh.unpersist();
+                encodeIntoCache(missing, toEncode, distinct, cacheUri.get());
+                missing.unpersist();
                 vectors = readCache().orElseThrow();
                 release = () -> {};
             } else {
+                Dataset<Row> fresh = encode(missing, toEncode).persist(StorageLevel.MEMORY_AND_DISK());
+                fresh.count();
+                missing.unpersist();
                 vectors = fresh;
                 release = fresh::unpersist;
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("embedded {} new texts in {} s ({} texts/s); {} of {} distinct texts came from the cache",
+                    toEncode, String.format("%.1f", seconds), toEncode == 0 ? 0 : Math.round(toEncode / seconds),
+                    distinct - toEncode, distinct);
             Dataset<Row> withHash = traces.withColumn("_tracer_hash", sha2(col(Columns.INPUT), 256));
             List<Column> out = new ArrayList<>();
             for (String c : traces.columns()) {
@@ -143,10 +131,48 @@ public final class Embedder {
             out.add(encoder.tag(vectors.col(Columns.EMBEDDING), Columns.EMBEDDING));
             Dataset<Row> embedded = withHash.join(vectors, withHash.col("_tracer_hash").equalTo(vectors.col(TEXT_HASH)),
                     "left").select(out.toArray(Column[]::new));
-            return new EmbedResult(embedded, encoder, distinct, distinct - newly, newly, seconds, release);
+            return new EmbedResult(embedded, encoder, distinct, distinct - toEncode, toEncode, seconds, release);
         } finally {
             texts.unpersist();
         }
+    }
+
+    /**
+     * Encodes {@code missing} (text_hash, text) rows and appends them to the cache in chunks of
+     * about {@code tracer.embed.commit-every} texts, one Delta commit each: a run killed half way
+     * leaves every finished chunk in the cache, and the re-run encodes only the rest. A chunk is
+     * the texts whose hash falls in one of {@code chunks} hash buckets, so chunks are disjoint and
+     * the same on a re-run.
+     */
+    private void encodeIntoCache(Dataset<Row> missing, long count, long distinct, String uri) {
+        if (count == 0) {
+            return;
+        }
+        int chunks = (int) Math.max(1, (count + config.commitEvery() - 1) / config.commitEvery());
+        LOG.info("embedding {} uncached of {} distinct texts with {} in {} chunk(s) of about {}, each committed "
+                + "to the cache {}", count, distinct, encoder.id(), chunks, (count + chunks - 1) / chunks, uri);
+        Progress progress = new Progress(LOG, "embed", count, "texts", 30).estimateAfter(1);
+        for (int c = 0; c < chunks; c++) {
+            Dataset<Row> chunk = chunks == 1 ? missing
+                    : missing.where(pmod(xxhash64(col(TEXT_HASH)), lit(chunks)).equalTo(c));
+            long rows = chunks == 1 ? count : chunk.count();
+            appendToCache(encode(chunk, rows), uri);
+            progress.advance(rows, rows);
+        }
+    }
+
+    /** The rows' vectors, encoded in the executors (lazy). */
+    private Dataset<Row> encode(Dataset<Row> missing, long count) {
+        int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * PARTITIONS_PER_CORE);
+        StructType vectorSchema = new StructType().add(TEXT_HASH, DataTypes.StringType, false)
+                .add(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        // Explicit repartition: the deduped set comes out of a shuffle that AQE would coalesce to
+        // one partition for small inputs, leaving all but one core idle during encoding. Rows are
+        // dealt round-robin, so each partition's size is known and its progress carries an estimate.
+        long perPartition = (count + partitions - 1) / partitions;
+        return missing.select(TEXT_HASH, TEXT).repartition(partitions)
+                .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery(), perPartition),
+                        Encoders.row(vectorSchema));
     }
 
     private Optional<Dataset<Row>> readCache() {
@@ -160,11 +186,13 @@ public final class Embedder {
     }
 
     private void appendToCache(Dataset<Row> fresh, String uri) {
-        fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
+        Faults.point("embed.cache");
+        DeltaRetry.run("new vectors in the embedding cache " + uri, () -> fresh.select(col(TEXT_HASH), lit(encoder.id()).as(ENCODER),
                         encoder.tag(col(Columns.EMBEDDING), Columns.EMBEDDING), current_timestamp().as(CREATED_AT))
                 .write().format("delta").mode("append")
                 .option("userMetadata", "embedding cache: " + encoder.id())
-                .save(uri);
-        LOG.info("appended new vectors to the embedding cache {}", uri);
+                .save(uri));
+        LOG.debug("appended new vectors to the embedding cache {}", uri);
+        Faults.point("embed.cached");
     }
 }

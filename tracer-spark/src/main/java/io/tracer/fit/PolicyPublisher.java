@@ -86,7 +86,15 @@ public final class PolicyPublisher {
         boolean certified = outcome instanceof TargetOutcome.Deployed;
         Optional<String> previous = store.currentVersionId();
         boolean makeCurrent = certified || previous.isEmpty();
-        LoadedPolicy published = store.publish(staged, manifest, makeCurrent);
+        io.tracer.Faults.point("policy.staged");
+        // The manifest completes the version; CURRENT flips after it, so a kill between the two
+        // leaves a complete version that nothing serves yet (and the previous one current).
+        LoadedPolicy published = store.publish(staged, manifest, false);
+        io.tracer.Faults.point("policy.manifest");
+        if (makeCurrent) {
+            store.promote(published.versionId());
+            io.tracer.Faults.point("policy.current");
+        }
         Publication publication = new Publication(published, makeCurrent, previous,
                 certified ? Optional.empty() : Optional.of(outcome.reason()));
         if (makeCurrent) {

@@ -1,6 +1,7 @@
 package io.tracer.fit;
 
 import io.tracer.Seeds;
+import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.gate.GateTrainer;
 import io.tracer.pipeline.CandidateCounter;
@@ -13,6 +14,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Stage rsb: per target, a cascade whose first stage is the L2D candidate the selection split
@@ -45,9 +51,9 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
         ScoredSplits scored = counted.scored();
         SurrogateFit surrogate = scored.models().gates().surrogate();
         RsbFamily rsb = new RsbFamily(ZooStage.trainer(spark, config, surrogate.data()), new GateTrainer(),
-                Seeds.derive(config.seed(), "rsb"));
+                Seeds.derive(config.seed(), "rsb"), config.pipeline().rsbRows());
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
-        List<CandidateCounts> cascades = new ArrayList<>();
+        List<Callable<Optional<CandidateCounts>>> builds = new ArrayList<>();
         for (double target : config.calibrate().frontierTargets()) {
             Optional<RsbFamily.FirstStage> first = RsbFamily.firstStage(counted.l2d(), target,
                     config.calibrate().delta());
@@ -59,10 +65,57 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
                 LOG.info("rsb at target {}: the first stage already handles everything, skipped", target);
                 continue;
             }
-            rsb.build(target, surrogate.winner(), surrogate.zoo().winnerSpec(), first.get(),
+            builds.add(() -> rsb.build(target, surrogate.winner(), surrogate.zoo().winnerSpec(), first.get(),
                             surrogate.zoo().outOfFold(), scored.selection(), scored.calibration())
-                    .ifPresent(c -> cascades.add(counter.count(c)));
+                    .map(counter::count));
+        }
+        List<CandidateCounts> cascades = new ArrayList<>();
+        for (Optional<CandidateCounts> c : inParallel(builds)) {
+            c.ifPresent(cascades::add);
         }
         return counted.with(cascades);
+    }
+
+    /**
+     * Builds the targets' cascades on {@code tracer.zoo.parallelism} threads: each is a handful of
+     * small Spark jobs whose per-job overhead leaves cores idle, so two at once finish sooner.
+     * Results come back in target order, so the fit does not depend on which finishes first.
+     */
+    private <T> List<T> inParallel(List<Callable<T>> builds) {
+        String group = spark.sparkContext().getLocalProperty("spark.jobGroup.id");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.zoo().parallelism()), r -> {
+            Thread t = new Thread(r, "rsb-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> b : builds) {
+                futures.add(pool.submit(() -> {
+                    if (group != null) {
+                        spark.sparkContext().setJobGroup(group, "rsb: second stages", false);
+                    }
+                    return b.call();
+                }));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    futures.forEach(x -> x.cancel(true));
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new TracerException("rsb: a second stage failed: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TracerException("rsb: interrupted", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

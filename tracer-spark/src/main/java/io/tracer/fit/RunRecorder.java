@@ -37,16 +37,62 @@ public final class RunRecorder {
         this.tracesUri = tracesUri;
     }
 
+    /**
+     * Records the run as running. When the run id already has a row (an earlier attempt of the
+     * same run: killed, failed, or finished), that attempt is named in this one's message, so a
+     * retry does not erase the record of the attempt before it: an attempt still marked running
+     * was killed or lost its driver (nothing else leaves that status behind).
+     */
     public void started() {
-        write("running", null, null, null, null, "started");
+        earlierAttempt = earlierAttempt();
+        write("running", null, null, null, null, earlierAttempt.isEmpty() ? "started" : "started; " + earlierAttempt);
+        io.tracer.Faults.point("runs.started");
     }
 
     public void succeeded(RowAccounting rows, Long tracesVersion, String policyUri, String message) {
-        write("succeeded", Timestamp.from(Instant.now()), tracesVersion, rows, policyUri, message);
+        io.tracer.Faults.point("runs.succeeded");
+        write("succeeded", Timestamp.from(Instant.now()), tracesVersion, rows, policyUri, withEarlier(message));
     }
 
     public void failed(Throwable error) {
-        write("failed", Timestamp.from(Instant.now()), null, null, null, String.valueOf(error.getMessage()));
+        write("failed", Timestamp.from(Instant.now()), null, null, null,
+                withEarlier(String.valueOf(error.getMessage())));
+    }
+
+    private String earlierAttempt = "";
+
+    private String withEarlier(String message) {
+        return earlierAttempt.isEmpty() ? message : message + "; " + earlierAttempt;
+    }
+
+    /** "retry of an attempt that ..." for this run id's existing row, or "" when there is none. */
+    private String earlierAttempt() {
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, layout.runs())) {
+            return "";
+        }
+        List<org.apache.spark.sql.Row> rows = spark.read().format("delta").load(layout.runs())
+                .where(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
+                .select("status", "started_at", "finished_at", "message").collectAsList();
+        if (rows.isEmpty()) {
+            return "";
+        }
+        org.apache.spark.sql.Row r = rows.get(0);
+        String status = r.isNullAt(0) ? "unknown" : r.getString(0);
+        String started = r.isNullAt(1) ? "?" : r.getTimestamp(1).toInstant().toString();
+        String how = switch (status) {
+            case "running" -> "never finished (killed, or its driver was lost)";
+            case "failed" -> "failed at " + (r.isNullAt(2) ? "?" : r.getTimestamp(2).toInstant().toString())
+                    + ": " + abbreviate(r.isNullAt(3) ? "" : r.getString(3));
+            default -> status + (r.isNullAt(2) ? "" : " at " + r.getTimestamp(2).toInstant());
+        };
+        // Keep only the latest earlier attempt's own words: its message may itself name older ones.
+        return "retry of an attempt started " + started + " that " + how;
+    }
+
+    private static String abbreviate(String s) {
+        int cut = s.indexOf("; retry of an attempt");
+        String own = cut < 0 ? s : s.substring(0, cut);
+        return own.length() <= 200 ? own : own.substring(0, 200) + "...";
     }
 
     private void write(String status, Timestamp finishedAt, Long tracesVersion, RowAccounting rows,

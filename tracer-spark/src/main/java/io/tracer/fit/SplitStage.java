@@ -55,6 +55,12 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
         // must not change the surrogate's width or the gates' entropy feature (calibration is read
         // by certification alone). Its calibration rows get a null label index and never agree.
         LabelIndex labels = LabelIndex.fromTeacher(split.where(col(Columns.SPLIT).isin(Columns.TRAIN, Columns.SELECTION)));
+        if (labels.size() < 2) {
+            throw new BadInputException("the traces have one teacher label only ('" + labels.label(0) + "', "
+                    + input.loaded().validCount() + " valid rows): a surrogate needs at least two labels to choose "
+                    + "between; fit on traces with more than one label");
+        }
+        warnCaseOnlyDifferences(labels);
         // Persisted once, with the embedding as read (float) rather than the models' double
         // vectors: half the memory, and each stage builds its features on the fly.
         Dataset<Row> rows = Lineage.persistCut(labels.withLabelIndex(split)
@@ -78,6 +84,18 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
                 loaded.duplicateCount(), nTrain, nSel, nCal);
         return new FitData(input.request(), input.encoder(), labels, train, selection, calibration, accounting,
                 loaded.deltaVersion());
+    }
+
+    /** Labels that differ only by case are kept apart (they may mean different things); say so. */
+    private static void warnCaseOnlyDifferences(LabelIndex labels) {
+        Map<String, java.util.List<String>> byLower = new java.util.TreeMap<>();
+        for (String l : labels.labels()) {
+            byLower.computeIfAbsent(l.toLowerCase(java.util.Locale.ROOT), k -> new java.util.ArrayList<>()).add(l);
+        }
+        byLower.values().stream().filter(v -> v.size() > 1).forEach(v -> LOG.warn(
+                "teacher labels {} differ only by case: they are kept as {} distinct labels (surrounding "
+                        + "whitespace is dropped, case is not); normalise the teacher's output if they mean the same",
+                v, v.size()));
     }
 
     private static Map<String, Long> splitCounts(Dataset<Row> rows) {

@@ -64,24 +64,27 @@ public final class DeltaWriter {
         requireRunId(runId);
         Dataset<Row> conformed = conform(table, rows);
         String uri = layout.uri(table);
-        ensureTable(table, uri);
-        try {
-            conformed.write()
-                    .format("delta")
-                    .mode("overwrite")
-                    .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
-                    .option("userMetadata", runId)
-                    .save(uri);
-        } catch (Exception e) {
-            // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
-            if (mentions(e, "DELTA_REPLACE_WHERE_MISMATCH") || mentions(e, "does not conform to partial table overwrite")) {
-                throw new TracerException("rows written to " + table.tableName() + " for run " + runId
-                        + " include rows whose run_id is not '" + runId + "'", e);
+        DeltaRetry.run("run " + runId + "'s rows in " + table.tableName(), () -> {
+            ensureTable(table, uri);
+            try {
+                conformed.write()
+                        .format("delta")
+                        .mode("overwrite")
+                        .option("replaceWhere", MetricTables.RUN_ID + " = '" + runId + "'")
+                        .option("userMetadata", runId)
+                        .save(uri);
+            } catch (Exception e) {
+                // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
+                if (mentions(e, "DELTA_REPLACE_WHERE_MISMATCH") || mentions(e, "does not conform to partial table overwrite")) {
+                    throw new TracerException("rows written to " + table.tableName() + " for run " + runId
+                            + " include rows whose run_id is not '" + runId + "'", e);
+                }
+                throw sneaky(e);
             }
-            throw e;
-        }
+        });
         long version = DeltaTable.forPath(spark, uri).history(1).select("version").head().getLong(0);
         LOG.info("wrote run {} to {} (Delta version {})", runId, uri, version);
+        io.tracer.Faults.point("table." + table.tableName());
         return version;
     }
 
@@ -234,6 +237,12 @@ public final class DeltaWriter {
             throw new BadInputException("run id '" + runId + "' is not usable as a table key: use 1-128 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit");
         }
+    }
+
+    /** Rethrows a checked exception Scala code threw without declaring it. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+        throw (E) e;
     }
 
     private static boolean mentions(Throwable e, String text) {

@@ -16,7 +16,8 @@ public final class CandidateCounter {
         this.gridSize = gridSize;
     }
 
-    public CandidateCounts count(PipelineCandidate candidate) {
+    public CandidateCounts count(PipelineCandidate unpersisted) {
+        PipelineCandidate candidate = unpersisted.persisted();
         double[] thresholds = candidate.family() == Family.GLOBAL
                 ? new double[] {1.0}
                 : ThresholdGrid.fromScores(candidate.selection(), ScoredColumns.SCORE, gridSize);

@@ -1,5 +1,6 @@
 package io.tracer.pipeline;
 
+import io.tracer.Lineage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,6 +19,16 @@ public record PipelineCandidate(Family family, String surrogate, String gate, Li
 
     public boolean servesTarget(double t) {
         return Double.isNaN(target) || target == t;
+    }
+
+    /**
+     * The same candidate with its scored rows persisted once: they are counted, then read again
+     * for the label coverage, the report and the summary, and an RSB cascade's rows are a second
+     * surrogate and gate run over every row, too costly to recompute each time.
+     */
+    public PipelineCandidate persisted() {
+        return new PipelineCandidate(family, surrogate, gate, stages, target, Lineage.persistCut(selection),
+                Lineage.persistCut(calibration));
     }
 
     /** Name used in tables and logs, e.g. {@code l2d[lr-1e-3 + boosted]}. */

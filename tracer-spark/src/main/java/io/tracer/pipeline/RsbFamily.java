@@ -1,7 +1,9 @@
 package io.tracer.pipeline;
 
 import io.tracer.Columns;
+import io.tracer.HashSample;
 import io.tracer.Lineage;
+import io.tracer.Seeds;
 import io.tracer.calibrate.Certification;
 import io.tracer.calibrate.StartPoint;
 import io.tracer.gate.GateModel;
@@ -41,11 +43,14 @@ public final class RsbFamily {
     private final ZooTrainer zooTrainer;
     private final GateTrainer gateTrainer;
     private final long seed;
+    private final int maxRows;
 
-    public RsbFamily(ZooTrainer zooTrainer, GateTrainer gateTrainer, long seed) {
+    /** @param maxRows deferred rows a second stage is trained on, at most (a hash sample beyond) */
+    public RsbFamily(ZooTrainer zooTrainer, GateTrainer gateTrainer, long seed, int maxRows) {
         this.zooTrainer = zooTrainer;
         this.gateTrainer = gateTrainer;
         this.seed = seed;
+        this.maxRows = maxRows;
     }
 
     /**
@@ -97,9 +102,11 @@ public final class RsbFamily {
             deferred.unpersist();
             return Optional.empty();
         }
+        Dataset<Row> trainOn = HashSample.atMost(deferred, rows, maxRows, Seeds.derive(seed, "rsb/sample"));
         LOG.info("rsb at target {}: training a second {} on {} deferred train rows (first gate {} < {})",
-                target, secondSpec.name(), rows, gateName, t1);
-        ZooResult second = zooTrainer.train(deferred, List.of(secondSpec));
+                target, secondSpec.name(), Math.min(rows, maxRows) + (rows > maxRows ? " of " + rows : ""),
+                gateName, t1);
+        ZooResult second = zooTrainer.train(trainOn, List.of(secondSpec));
         GateModel secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
         second.outOfFold().unpersist();
         deferred.unpersist();

@@ -47,6 +47,29 @@ public final class PolicyPlans {
                 + ") nor a policy root with a " + PolicyStore.CURRENT_FILE + " version"));
     }
 
+    /**
+     * A model file of the policy, or one line saying which one cannot be loaded: a policy whose
+     * files are missing or truncated is bad input to route and audit (exit 2), not a crash.
+     */
+    private static <T> T loadModel(LoadedPolicy policy, int stage, String what, String path,
+                                   java.util.function.Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (Exception e) { // Spark's and Hadoop's readers throw checked exceptions unchecked
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = String.valueOf(root.getMessage());
+            int nl = why.indexOf('\n');
+            why = nl < 0 ? why : why.substring(0, nl);
+            throw new BadInputException("policy " + policy.uri() + ": the " + (stage > 0 ? "stage " + stage + " " : "")
+                    + what + " (" + path + ") cannot be loaded: its files are missing or damaged ("
+                    + root.getClass().getSimpleName() + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why)
+                    + "); publish the policy again or route with another version", e);
+        }
+    }
+
     public static RoutingPlan load(LoadedPolicy policy) {
         PolicyManifest m = policy.manifest();
         LabelIndex labels = new LabelIndex(m.labels());
@@ -60,14 +83,17 @@ public final class PolicyPlans {
         Family family = Family.valueOf(m.method().name());
         List<PolicyStage> stages = new ArrayList<>();
         for (PolicyManifest.Stage s : m.stages()) {
-            SurrogateModel surrogate = SurrogateModel.load(policy.resolve(s.surrogatePath()));
-            GateModel gate = s.gatePath() == null ? null : GateModel.load(policy.resolve(s.gatePath()));
+            SurrogateModel surrogate = loadModel(policy, s.stage(), "surrogate", s.surrogatePath(),
+                    () -> SurrogateModel.load(policy.resolve(s.surrogatePath())));
+            GateModel gate = s.gatePath() == null ? null : loadModel(policy, s.stage(), "gate", s.gatePath(),
+                    () -> GateModel.load(policy.resolve(s.gatePath())));
             // In a cascade the first stage's threshold is the cascade threshold t1; every other
             // stage is judged by the certified threshold on the policy score.
             double cascade = family == Family.RSB && s.stage() == 1 ? s.threshold() : Double.NaN;
             stages.add(new PolicyStage(s.stage(), surrogate, gate, cascade));
         }
-        OodGate ood = OodGate.fromManifest(m.ood(), policy::resolve, labels.size());
+        OodGate ood = loadModel(policy, 0, "out-of-distribution gate", OodGate.CENTROIDS_FILE,
+                () -> OodGate.fromManifest(m.ood(), policy::resolve, labels.size()));
         if (ood != null && ood.dim() != m.encoder().dim()) {
             throw new BadInputException("policy " + policy.uri() + ": ood centroids have width " + ood.dim()
                     + " but the encoder's is " + m.encoder().dim());

@@ -57,6 +57,29 @@ public final class RouteJob {
         return plan;
     }
 
+    /**
+     * Writes the routed rows in one Delta commit, so the output holds all of this run's rows or
+     * none of them (a job killed while writing leaves data files no commit names, which readers
+     * never see). Without --overwrite the commit replaces this run id's rows and leaves the other
+     * runs' rows alone: re-running a run id (after a failure or a kill after the commit) gives the
+     * same output as running it once, never a second copy. With --overwrite it replaces the table.
+     */
+    private void writeOutput(Dataset<Row> out, RouteRequest request, String policyVersion) {
+        io.tracer.Faults.point("route.output");
+        io.tracer.Faults.haltOnTaskEnd(spark, "route.output.tasks");
+        String predicate = RouteColumns.RUN_ID + " = '" + request.runId().replace("\\", "\\\\").replace("'", "\\'") + "'";
+        io.tracer.lakehouse.DeltaRetry.run("run " + request.runId() + "'s rows in " + request.output(), () -> {
+            var writer = out.write().format("delta")
+                    .option("userMetadata", "tracer route " + request.runId() + " with policy " + policyVersion);
+            if (request.overwrite()) {
+                writer.mode("overwrite").save(request.output());
+            } else {
+                writer.mode("overwrite").option("replaceWhere", predicate).save(request.output());
+            }
+        });
+        io.tracer.Faults.point("route.committed");
+    }
+
     public RouteResult run(RouteRequest request) {
         spark.sparkContext().setJobGroup(JOB_GROUP, "tracer route " + request.input().uri(), false);
         try {
@@ -90,9 +113,7 @@ public final class RouteJob {
                     .select(java.util.Arrays.stream(OUTPUT_COLUMNS).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
             try (SparkProgress progress = SparkProgress.watch(spark.sparkContext(), JOB_GROUP, LOG, "route",
                     inputs.readRows() - inputs.quarantined(), PROGRESS_SECONDS)) {
-                out.write().format("delta").mode(request.overwrite() ? "overwrite" : "append")
-                        .option("userMetadata", "tracer route " + request.runId() + " with policy " + policy.versionId())
-                        .save(request.output());
+                writeOutput(out, request, policy.versionId());
             }
         } finally {
             inputs.release().run();
@@ -115,8 +136,7 @@ public final class RouteJob {
         long expected = inputs.readRows() - inputs.quarantined();
         if (rows != expected) {
             throw new TracerException("route accounting mismatch: " + expected + " valid input rows but " + rows
-                    + " routed rows of run " + request.runId() + " in " + request.output()
-                    + " (was the run id used before on this output?)");
+                    + " routed rows of run " + request.runId() + " in " + request.output());
         }
         RouteResult result = new RouteResult(request.runId(), policy.versionId(), request.output(), inputs.readRows(),
                 inputs.quarantined(), rows, handled, deferred, loadSeconds, seconds);

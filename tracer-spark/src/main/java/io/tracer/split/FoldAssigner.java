@@ -65,7 +65,7 @@ public final class FoldAssigner {
         Column offset = pmod(xxhash64(lit(seed), col(Columns.TEACHER)), lit((long) folds));
         Column fold = pmod(row_number().over(ordered).minus(1).plus(offset), lit((long) folds)).cast("int");
         return split
-                .withColumn(U, RankHash.uniform(seed, Columns.TRACE_ID))
+                .withColumn(U, io.tracer.HashSample.uniform(seed, Columns.TRACE_ID))
                 .withColumn(Columns.FOLD, when(isTrain, fold).otherwise(lit(null).cast("int")))
                 .drop(U);
     }

@@ -134,7 +134,7 @@ public final class SplitAssigner {
                 .otherwise(Columns.CALIBRATION);
 
         return units
-                .withColumn(U, RankHash.uniform(seed, keyCol))
+                .withColumn(U, io.tracer.HashSample.uniform(seed, keyCol))
                 .withColumn(N, count(lit(1)).over(label))
                 .withColumn(POS, row_number().over(ordered).minus(1).plus(0.5).divide(col(N)))
                 .withColumn(Columns.SPLIT,
@@ -156,7 +156,7 @@ public final class SplitAssigner {
         Column stratified = when(pos.lt(selectionOfRecent), Columns.SELECTION).otherwise(Columns.CALIBRATION);
         Column unstratified = when(col(U).lt(selectionOfRecent), Columns.SELECTION).otherwise(Columns.CALIBRATION);
         return units
-                .withColumn(U, RankHash.uniform(seed, KEY))
+                .withColumn(U, io.tracer.HashSample.uniform(seed, KEY))
                 .withColumn(RECENT, row_number().over(all).minus(1).plus(0.5)
                         .divide(count(lit(1)).over(Window.partitionBy())).geq(shares.train()))
                 .withColumn(N, count(lit(1)).over(recentLabel))

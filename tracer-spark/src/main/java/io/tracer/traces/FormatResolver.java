@@ -50,6 +50,8 @@ final class FormatResolver {
                     if (f != null) {
                         return f;
                     }
+                    throw new BadInputException("directory " + uri + " holds no trace files (.jsonl, .json, .csv, "
+                            + ".parquet) and no _delta_log; point --traces at the files, or set --format");
                 } else {
                     TraceFormat f = TraceFormat.fromFileName(path.getName());
                     if (f != null) {

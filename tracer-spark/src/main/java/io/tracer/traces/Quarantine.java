@@ -39,11 +39,12 @@ public final class Quarantine {
                 col(Columns.TEACHER),
                 col(TraceValidator.RAW).as(RAW),
                 current_timestamp().as(QUARANTINED_AT));
-        rows.write().format("delta").mode("append")
+        io.tracer.lakehouse.DeltaRetry.run("quarantined rows of " + sourceUri, () -> rows.write().format("delta").mode("append")
                 .option("txnAppId", "tracer-quarantine-" + runId + "-" + shortHash(sourceUri))
                 .option("txnVersion", 0L)
                 .option("userMetadata", "run " + runId + ": quarantine of " + sourceUri)
-                .save(quarantineUri);
+                .save(quarantineUri));
+        io.tracer.Faults.point("quarantine");
     }
 
     private static String shortHash(String s) {

@@ -11,6 +11,12 @@ public final class QuarantineReason {
     public static final String MALFORMED_CSV = "malformed_csv";
     public static final String MISSING_INPUT = "missing_input";
     public static final String MISSING_TEACHER = "missing_teacher";
+    /**
+     * The input or teacher text holds U+FFFD, the replacement character a UTF-8 decoder puts
+     * where the file's bytes were not UTF-8 (a Latin-1 or Windows-1252 export): the text read is
+     * not the text logged.
+     */
+    public static final String INVALID_ENCODING = "invalid_encoding";
     public static final String INVALID_TIMESTAMP = "invalid_timestamp";
     /** The table has an embedding column but this row's vector is null or unparseable. */
     public static final String MISSING_EMBEDDING = "missing_embedding";

@@ -68,6 +68,15 @@ public final class SyntheticTraceGenerator {
 
     /** The traces of {@code spec} in {@code partitions} partitions; the rows do not depend on it. */
     public Dataset<Row> generate(SyntheticSpec spec, int partitions) {
+        return generate(spec, partitions, 0);
+    }
+
+    /**
+     * {@code spec.rows()} traces of the same population whose ids start at {@code firstId}: rows
+     * are a function of (seed, id), so draws with disjoint id ranges are disjoint draws of one
+     * population (a held-out set, future traffic).
+     */
+    public Dataset<Row> generate(SyntheticSpec spec, int partitions, long firstId) {
         if (partitions < 1) {
             throw new BadInputException("synthetic traces: partitions must be positive, was " + partitions);
         }
@@ -77,7 +86,7 @@ public final class SyntheticTraceGenerator {
                 spec.oodShare(), spec.spread());
         LOG.info("synthetic traces: {} in {} partitions", spec, partitions);
         StructType schema = schema(spec.dim());
-        return spark.range(0, spec.rows(), 1, partitions)
+        return spark.range(firstId, firstId + spec.rows(), 1, partitions)
                 .mapPartitions(maker, Encoders.row(schema))
                 // Set the metadata on the result too: encoders do not promise to carry it through.
                 .withColumn(Columns.EMBEDDING, org.apache.spark.sql.functions.col(Columns.EMBEDDING)
@@ -95,6 +104,11 @@ public final class SyntheticTraceGenerator {
 
     /** As {@link #write(SyntheticSpec, String, boolean)}, generating in {@code partitions} partitions. */
     public long write(SyntheticSpec spec, int partitions, String uri, boolean overwrite) {
+        return write(spec, partitions, uri, overwrite, 0);
+    }
+
+    /** As {@link #write(SyntheticSpec, int, String, boolean)}, ids from {@code firstId} ({@link #generate(SyntheticSpec, int, long)}). */
+    public long write(SyntheticSpec spec, int partitions, String uri, boolean overwrite, long firstId) {
         if (!overwrite && DeltaTable.isDeltaTable(spark, uri)) {
             throw new BadInputException("synthetic traces: " + uri + " already holds a Delta table; "
                     + "pass --overwrite to replace it");
@@ -108,7 +122,7 @@ public final class SyntheticTraceGenerator {
             spark.conf().set(PARQUET_DICTIONARY, "false");
         }
         try {
-            generate(spec, partitions).write().format("delta")
+            generate(spec, partitions, firstId).write().format("delta")
                     .mode(overwrite ? "overwrite" : "errorifexists")
                     .option("userMetadata", "tracer generate " + spec)
                     .save(uri);

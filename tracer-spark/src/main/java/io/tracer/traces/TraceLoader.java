@@ -97,7 +97,7 @@ public final class TraceLoader {
                 Quarantine.append(checked, quarantineUri, runId, source.uri());
                 LOG.info("quarantined rows of {} written to {}", source.uri(), quarantineUri);
             }
-            enforceLimits(checked, source.uri(), read, byReason, quarantineUri);
+            enforceLimits(checked, source.uri(), read, byReason, quarantineUri, columns);
 
             Dataset<Row> validRows = select(checked.filter(col(Columns.REASON).isNull()), encoder);
             if (!options.persist()) {
@@ -149,11 +149,11 @@ public final class TraceLoader {
     }
 
     private void enforceLimits(Dataset<Row> checked, String uri, long read, Map<String, Long> byReason,
-                               String quarantineUri) {
+                               String quarantineUri, ResolvedColumns columns) {
         long duplicates = byReason.getOrDefault(QuarantineReason.DUPLICATE_TRACE_ID, 0L);
         if (duplicates > 0 && "fail".equals(config.duplicates())) {
             throw new BadInputException(uri + ": " + duplicates + " rows repeat an earlier trace id and "
-                    + ConfigKeys.TRACES_DUPLICATES + " = fail; for example " + example(checked, true)
+                    + ConfigKeys.TRACES_DUPLICATES + " = fail; for example " + example(checked, true, columns)
                     + " (all in " + quarantineUri + ")");
         }
         long bad = byReason.values().stream().mapToLong(Long::longValue).sum() - duplicates;
@@ -164,7 +164,7 @@ public final class TraceLoader {
             throw new BadInputException(String.format(
                     "%s: %d of %d rows (%.2f%%) are invalid, more than " + ConfigKeys.TRACES_MAX_BAD_SHARE + " = %.2f%%; "
                             + "by reason %s; for example %s; all of them are in the quarantine table %s",
-                    uri, bad, read, 100 * share, 100 * config.maxBadShare(), invalid, example(checked, false),
+                    uri, bad, read, 100 * share, 100 * config.maxBadShare(), invalid, example(checked, false, columns),
                     quarantineUri));
         }
         if (read == 0) {
@@ -172,7 +172,21 @@ public final class TraceLoader {
         }
     }
 
-    private static String example(Dataset<Row> checked, boolean duplicate) {
+    /** The source column a reason is about, as the table names it. */
+    static String columnOf(String reason, ResolvedColumns c) {
+        return switch (reason) {
+            case QuarantineReason.MISSING_INPUT -> c.input();
+            case QuarantineReason.MISSING_TEACHER -> String.valueOf(c.teacher());
+            case QuarantineReason.INVALID_ENCODING -> c.teacher() == null ? c.input() : c.input() + " or " + c.teacher();
+            case QuarantineReason.INVALID_TIMESTAMP -> c.timestamp().orElse("?");
+            case QuarantineReason.MISSING_EMBEDDING, QuarantineReason.NONFINITE_EMBEDDING,
+                    QuarantineReason.EMBEDDING_WIDTH -> c.embedding().orElse("?");
+            case QuarantineReason.DUPLICATE_TRACE_ID -> c.traceId().orElse("(derived trace id)");
+            default -> "(the whole row)";
+        };
+    }
+
+    private static String example(Dataset<Row> checked, boolean duplicate, ResolvedColumns columns) {
         Column which = duplicate ? col(Columns.REASON).equalTo(QuarantineReason.DUPLICATE_TRACE_ID)
                 : col(Columns.REASON).isNotNull().and(col(Columns.REASON).notEqual(QuarantineReason.DUPLICATE_TRACE_ID));
         List<Row> rows = checked.filter(which)
@@ -189,7 +203,7 @@ public final class TraceLoader {
         if (rawText.length() > EXAMPLE_CHARS) {
             rawText = rawText.substring(0, EXAMPLE_CHARS) + "...";
         }
-        return "[reason " + r.getString(0) + ", file " + r.getString(1)
+        return "[reason " + r.getString(0) + ", column " + columnOf(r.getString(0), columns) + ", file " + r.getString(1)
                 + (r.isNullAt(2) ? "" : ", line " + r.getLong(2)) + ", trace_id " + r.getString(3)
                 + ", content " + rawText + "]";
     }

@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.when;
@@ -53,7 +54,7 @@ final class TraceNormaliser {
         Dataset<Row> df = raw.data();
         Column input = source(rc.input()).cast(DataTypes.StringType);
         Column teacher = rc.teacher() == null ? lit(null).cast(DataTypes.StringType)
-                : source(rc.teacher()).cast(DataTypes.StringType);
+                : label(source(rc.teacher()).cast(DataTypes.StringType));
         Column derived = derivedId(input, teacher);
         Column id = rc.traceId().map(c -> {
             Column given = source(c).cast(DataTypes.StringType);
@@ -72,7 +73,7 @@ final class TraceNormaliser {
         if (rc.timestamp().isEmpty()) {
             out.add(lit(false).as(TS_UNPARSED));
         }
-        rc.groundTruth().ifPresent(c -> out.add(source(c).cast(DataTypes.StringType).as(Columns.GROUND_TRUTH)));
+        rc.groundTruth().ifPresent(c -> out.add(label(source(c).cast(DataTypes.StringType)).as(Columns.GROUND_TRUTH)));
         rc.embedding().ifPresent(c -> out.add(embedding(source(c), df.schema().apply(c).dataType(), c)
                 .as(Columns.EMBEDDING)));
         out.add(col(TraceReader.SOURCE_FILE).as(Columns.SOURCE_FILE));
@@ -82,6 +83,15 @@ final class TraceNormaliser {
         }
         out.add(raw.raw().as(RAW_FULL));
         return df.select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * A label as the teacher meant it: whitespace around it is dropped (" billing" and "billing\t"
+     * are the label billing), case is kept ("Billing" and "billing" stay two labels; the split
+     * stage warns about such pairs). Numbers and booleans are labels by their text ("3", "true").
+     */
+    static Column label(Column c) {
+        return regexp_replace(c, "^\\s+|\\s+$", "");
     }
 
     private static Column source(String name) {

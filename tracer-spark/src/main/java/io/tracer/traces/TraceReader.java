@@ -66,6 +66,9 @@ final class TraceReader {
     private TraceReader() {}
 
     static RawTraces read(SparkSession spark, TraceFormat format, String uri) {
+        if (format == TraceFormat.JSONL || format == TraceFormat.CSV) {
+            requireBytes(spark, uri);
+        }
         return switch (format) {
             case JSONL -> jsonl(spark, uri);
             case CSV -> csv(spark, uri);
@@ -80,10 +83,30 @@ final class TraceReader {
      * version it records in the runs table and the policy manifest, even if a writer commits meanwhile.
      */
     private static RawTraces delta(SparkSession spark, String uri) {
-        long version = latestVersion(DeltaTable.forPath(spark, uri));
+        long version;
+        Dataset<Row> df;
+        try {
+            version = latestVersion(DeltaTable.forPath(spark, uri));
+            df = spark.read().format("delta").option("versionAsOf", version).load(uri);
+        } catch (Exception e) { // Delta's AnalysisException is checked to javac, thrown unchecked by Scala
+            throw new BadInputException("Delta table " + uri + " cannot be read: its transaction log (_delta_log) "
+                    + "is damaged, half-written or holds no commit (" + firstLine(e) + "); restore the log or "
+                    + "point --traces at a readable copy", e);
+        }
         LOG.info("traces {}: Delta version {}", uri, version);
-        return structured(spark.read().format("delta").option("versionAsOf", version).load(uri))
-                .withDeltaVersion(version);
+        return structured(df).withDeltaVersion(version);
+    }
+
+    private static String firstLine(Throwable e) {
+        // The deepest cause says what is wrong (a checksum or parse error), not Spark's job failure around it.
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.length() <= 300 ? m : m.substring(0, 300) + "...";
     }
 
     /** A catalog table; when it is a Delta table, its version just before the read is recorded. */
@@ -119,6 +142,14 @@ final class TraceReader {
         }
         lines = lines.withColumn(LINE, regexp_replace(col(LINE), "\r$", ""))
                 .filter(trim(col(LINE)).notEqual(""));
+        // A JSON document holding an array of objects is not JSON Lines: refuse it whole rather
+        // than read each of its lines as a malformed row.
+        List<Row> arrays = lines.filter(col(SOURCE_LINE).equalTo(1).and(trim(col(LINE)).startsWith("[")))
+                .select(SOURCE_FILE).limit(1).collectAsList();
+        if (!arrays.isEmpty()) {
+            throw new BadInputException(arrays.get(0).getString(0) + ": line 1 starts a top-level JSON array; "
+                    + "traces must be JSON Lines, one JSON object per line (e.g. jq -c '.[]' to convert)");
+        }
 
         // Infer the schema as Spark's JSON reader would, then parse each numbered line with it.
         Map<String, String> options = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
@@ -156,6 +187,9 @@ final class TraceReader {
         Map<String, String> options = Map.of("header", "true", "multiLine", "true", "escape", "\"",
                 "mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
         StructType header = spark.read().options(options).csv(uri).schema();
+        header = withoutByteOrderMark(header);
+        requireCommaDelimited(uri, header);
+        CsvQuotes.requireBalanced(spark, uri);
         List<String> dataColumns = Arrays.asList(header.fieldNames());
         StructType schema = header.add(CORRUPT, DataTypes.StringType, true);
         Dataset<Row> df = spark.read().options(options).schema(schema).csv(uri)
@@ -163,6 +197,68 @@ final class TraceReader {
                 .withColumn(SOURCE_LINE, lit(null).cast(DataTypes.LongType));
         return new RawTraces(df, dataColumns, Optional.of(QuarantineReason.MALFORMED_CSV),
                 coalesce(col(CORRUPT), rowAsJson(df, dataColumns)), Optional.empty());
+    }
+
+    /**
+     * A UTF-8 byte-order mark before the header is not part of the first column's name (Excel
+     * writes one); the rows are read with this schema, by position, so renaming it here is enough.
+     */
+    private static StructType withoutByteOrderMark(StructType header) {
+        if (header.fields().length == 0 || !header.fields()[0].name().startsWith("\uFEFF")) {
+            return header;
+        }
+        StructField[] fields = header.fields().clone();
+        fields[0] = new StructField(fields[0].name().substring(1), fields[0].dataType(), fields[0].nullable(),
+                fields[0].metadata());
+        LOG.info("CSV header starts with a UTF-8 byte-order mark: ignored");
+        return new StructType(fields);
+    }
+
+    /** One header column that holds another delimiter: the file is not comma-separated. */
+    private static void requireCommaDelimited(String uri, StructType header) {
+        if (header.fields().length != 1) {
+            return;
+        }
+        String name = header.fields()[0].name();
+        for (String d : List.of(";", "\t", "|")) {
+            if (name.contains(d)) {
+                throw new BadInputException(uri + ": the CSV header is one column '" + name.replace("\t", "\\t")
+                        + "' that holds '" + (d.equals("\t") ? "\\t" : d) + "': the file uses another delimiter; "
+                        + "tracer reads comma-separated CSV (RFC 4180): convert it, or save it as JSONL");
+            }
+        }
+    }
+
+    /** Every trace file under {@code uri} is empty: there is nothing to read, say so in one line. */
+    private static void requireBytes(SparkSession spark, String uri) {
+        try {
+            Path path = new Path(uri);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileStatus[] roots = fs.globStatus(path);
+            if (roots == null || roots.length == 0) {
+                throw new BadInputException("trace file " + uri + " not found");
+            }
+            long bytes = 0;
+            for (FileStatus root : roots) {
+                if (root.isFile()) {
+                    bytes += root.getLen();
+                    continue;
+                }
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root.getPath(), true);
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    String n = f.getPath().getName();
+                    if (!n.startsWith("_") && !n.startsWith(".")) {
+                        bytes += f.getLen();
+                    }
+                }
+            }
+            if (bytes == 0) {
+                throw new BadInputException(uri + " is empty (0 bytes): no header, no rows");
+            }
+        } catch (IOException e) {
+            throw new TracerException("cannot list " + uri + ": " + e.getMessage(), e);
+        }
     }
 
     private static RawTraces structured(Dataset<Row> df) {

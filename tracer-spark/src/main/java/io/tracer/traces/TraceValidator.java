@@ -59,6 +59,11 @@ final class TraceValidator {
         if (requireTeacher) {
             checks.add(new Column[] {blank(teacher), lit(QuarantineReason.MISSING_TEACHER)});
         }
+        Column undecodable = input.contains("\uFFFD");
+        if (requireTeacher) {
+            undecodable = undecodable.or(teacher.contains("\uFFFD"));
+        }
+        checks.add(new Column[] {undecodable, lit(QuarantineReason.INVALID_ENCODING)});
         checks.add(new Column[] {col(TraceNormaliser.TS_UNPARSED), lit(QuarantineReason.INVALID_TIMESTAMP)});
         if (cols.contains(Columns.EMBEDDING)) {
             Column emb = col(Columns.EMBEDDING);

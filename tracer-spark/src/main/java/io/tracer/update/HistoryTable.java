@@ -134,43 +134,50 @@ public final class HistoryTable {
                 "new traces from " + sourceUri + " have no tagged " + Columns.EMBEDDING
                         + " column; embed them before merging into the history"));
         Dataset<Row> rows = conform(valid, encoder, runId, sourceUri);
-        boolean created = false;
-        if (exists()) {
-            requireEncoder(encoder);
-        } else {
-            requireNothingThere();
-            // An empty write creates the table with the schema, the encoder metadata included;
-            // "ignore" leaves a table another run created meanwhile alone. Then one MERGE path.
-            rows.limit(0).write().format("delta").mode("ignore").save(uri);
-            created = true;
-            LOG.info("created trace history {} ({})", uri, encoder.describe());
-        }
-        long offered = rows.count();
-        long versionBefore = latestVersion();
+        io.tracer.Faults.point("history.merge");
+        boolean[] created = {false};
+        long[] versionBefore = {-1};
         String commitNote = "run " + runId + ": merge traces from " + sourceUri;
-        String before = spark.conf().get(USER_METADATA, null);
-        spark.conf().set(USER_METADATA, commitNote);
-        try {
-            DeltaTable.forPath(spark, uri).as("h")
-                    .merge(rows.as("n"), "h." + Columns.TRACE_ID + " = n." + Columns.TRACE_ID)
-                    .whenNotMatched().insertAll()
-                    .execute();
-        } finally {
-            if (before == null) {
-                spark.conf().unset(USER_METADATA);
+        long offered = rows.count();
+        // A MERGE that inserts only the ids the history lacks is idempotent, so losing the commit
+        // race to another update and running it again cannot insert a trace twice.
+        io.tracer.lakehouse.DeltaRetry.run("the traces of run " + runId + " into the trace history " + uri, () -> {
+            if (exists()) {
+                requireEncoder(encoder);
             } else {
-                spark.conf().set(USER_METADATA, before);
+                requireNothingThere();
+                // An empty write creates the table with the schema, the encoder metadata included;
+                // "ignore" leaves a table another run created meanwhile alone. Then one MERGE path.
+                rows.limit(0).write().format("delta").mode("ignore").save(uri);
+                created[0] = true;
+                LOG.info("created trace history {} ({})", uri, encoder.describe());
             }
-        }
+            versionBefore[0] = latestVersion();
+            String before = spark.conf().get(USER_METADATA, null);
+            spark.conf().set(USER_METADATA, commitNote);
+            try {
+                DeltaTable.forPath(spark, uri).as("h")
+                        .merge(rows.as("n"), "h." + Columns.TRACE_ID + " = n." + Columns.TRACE_ID)
+                        .whenNotMatched().insertAll()
+                        .execute();
+            } finally {
+                if (before == null) {
+                    spark.conf().unset(USER_METADATA);
+                } else {
+                    spark.conf().set(USER_METADATA, before);
+                }
+            }
+        });
+        io.tracer.Faults.point("history.merged");
         // A merge that inserts nothing commits nothing, so look for this merge's own commit
         // (by its note, after the version seen before) rather than taking the latest one.
         List<Row> commit = DeltaTable.forPath(spark, uri).history()
-                .where(col("version").gt(versionBefore).and(col("userMetadata").equalTo(commitNote)))
+                .where(col("version").gt(versionBefore[0]).and(col("userMetadata").equalTo(commitNote)))
                 .orderBy(col("version").desc()).select("version", "operationMetrics").limit(1).collectAsList();
         long inserted = commit.isEmpty() ? 0 : metric(commit.get(0).getJavaMap(1), "numTargetRowsInserted");
         long version = commit.isEmpty() ? latestVersion() : commit.get(0).getLong(0);
         long total = read().count();
-        MergeResult result = new MergeResult(offered, inserted, offered - inserted, total, version, created);
+        MergeResult result = new MergeResult(offered, inserted, offered - inserted, total, version, created[0]);
         LOG.info("run {}: {}", runId, result.describe());
         return result;
     }

@@ -2,6 +2,7 @@ package io.tracer.zoo;
 
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.HashSample;
 import io.tracer.Seeds;
 import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
@@ -32,7 +33,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
@@ -67,10 +67,8 @@ public final class ZooTrainer {
     private static final double PROGRESS_SECONDS = 15;
     /** The holdout is at most this share of the train rows, so the search still has rows to fit on. */
     private static final double MAX_HOLDOUT_SHARE = 0.2;
-    /** The sampling key: a uniform double in [0, 1) from (seed, trace id). */
+    /** The sampling key ({@link HashSample}): nested rung samples, the holdout, the cross-fit sample. */
     private static final String KEY = "_zoo_key";
-    /** 2^53: the top 53 bits of a 64-bit hash are exactly representable as a double fraction. */
-    private static final double TWO_POW_53 = 9007199254740992.0;
 
     private final SparkSession spark;
     private final TracerConfig.Zoo config;
@@ -112,7 +110,7 @@ public final class ZooTrainer {
     }
 
     private ZooResult train(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
-        Dataset<Row> keyed = prepared.withColumn(KEY, uniform(Seeds.derive(seed, "zoo/sample")));
+        Dataset<Row> keyed = prepared.withColumn(KEY, HashSample.uniform(Seeds.derive(seed, "zoo/sample"), Columns.TRACE_ID));
         long n = keyed.count();
         if (n == 0) {
             throw new BadInputException("zoo: no rows to train on");
@@ -411,12 +409,6 @@ public final class ZooTrainer {
                     : Columns.FEATURES + " is null (missing " + Columns.EMBEDDING + ")";
             throw new BadInputException("zoo: row " + bad.getString(0) + ": " + why);
         }
-    }
-
-    /** A uniform double in [0, 1) from (seed, trace id): the same on every run, partitioning and executor. */
-    private static Column uniform(long seed) {
-        Column h = xxhash64(lit(seed), col(Columns.TRACE_ID));
-        return shiftrightunsigned(h, 11).cast("double").divide(lit(TWO_POW_53));
     }
 
     /** The fold ids in order and their row counts. */

@@ -31,7 +31,7 @@ class EmbedderTest {
 
     private static TracerConfig.Embed config(boolean cache) {
         TracerConfig.Embed d = ConfigLoader.load(null, Map.of()).embed();
-        return new TracerConfig.Embed(d.encoder(), 16, cache, 20);
+        return new TracerConfig.Embed(d.encoder(), 16, cache, d.commitEvery(), 20);
     }
 
     /** 50 traces over 40 distinct texts (the last 10 repeat earlier ones). */
@@ -75,6 +75,30 @@ class EmbedderTest {
         assertEquals(0, embedder.embed(back).distinctTexts());
     }
 
+    /**
+     * New vectors reach the cache a chunk at a time, one Delta commit each, so a run killed half
+     * way leaves the finished chunks for the re-run: here a run whose cache already holds some
+     * chunks (as a killed run would leave it) encodes only the rest.
+     */
+    @Test
+    void newVectorsAreCommittedInChunksAndARerunEncodesOnlyWhatIsMissing(@TempDir Path dir) {
+        String cache = dir.resolve("cache").toUri().toString();
+        TracerConfig.Embed chunked = new TracerConfig.Embed(MiniLmEncoder.ID, 16, true, 12, 20);
+        EmbedResult first = new Embedder(spark, chunked, Optional.of(cache)).embed(traces().limit(25));
+        assertEquals(25, first.newlyEmbedded());
+        // 25 texts in chunks of about 12: three commits after the table's creation
+        long commits = spark.sql("DESCRIBE HISTORY delta.`" + cache + "`").count();
+        assertEquals(3, commits, "one commit per chunk");
+        assertEquals(25, spark.read().format("delta").load(cache).count());
+
+        EmbedResult rest = new Embedder(spark, chunked, Optional.of(cache)).embed(traces());
+        assertEquals(40, rest.distinctTexts());
+        assertEquals(25, rest.cachedTexts());
+        assertEquals(15, rest.newlyEmbedded());
+        assertEquals(40, spark.read().format("delta").load(cache).count());
+        assertEquals(50, rest.embedded().filter(size(col(Columns.EMBEDDING)).equalTo(384)).count());
+    }
+
     @Test
     void worksWithoutCache() {
         EmbedResult r = new Embedder(spark, config(false), Optional.empty()).embed(traces().limit(5));
@@ -95,7 +119,7 @@ class EmbedderTest {
         assertThrows(BadInputException.class, () -> EncoderInfo.require(traces(), minilm));
         assertEquals(new EncoderInfo("other-encoder", 3), EncoderInfo.require(other, new EncoderInfo("other-encoder", 3)));
         BadInputException unknown = assertThrows(BadInputException.class, () -> new Embedder(spark,
-                new TracerConfig.Embed("nope", 8, false, 10), Optional.empty()));
+                new TracerConfig.Embed("nope", 8, false, 100, 10), Optional.empty()));
         assertTrue(unknown.getMessage().contains("nope"));
     }
 }

@@ -1,0 +1,166 @@
+package io.tracer.bench;
+
+import io.tracer.Columns;
+import io.tracer.config.TracerConfig;
+import io.tracer.embed.EmbedResult;
+import io.tracer.embed.Embedder;
+import io.tracer.embed.MiniLmEncoder;
+import io.tracer.lakehouse.LakehouseLayout;
+import io.tracer.traces.LoadedTraces;
+import io.tracer.traces.TraceLoader;
+import io.tracer.traces.TraceSource;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * B5: the embed job's throughput against the encoder's own, in the same JVM on the same texts.
+ * The encoder alone runs batches of {@code tracer.embed.batch-size} on as many threads as there
+ * are cores (and on one, for reference); the job is what {@code tracer embed} does (load and
+ * validate the trace table, deduplicate, look up the cache, encode in the executors, commit the
+ * new vectors to the cache, write the embedded table), timed from the read to the written table,
+ * with a fresh cache so every text is encoded.
+ */
+public final class EmbedBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedBenchmark.class);
+    /** CLINC150's size: 23,700 queries. */
+    public static final int CLINC_SIZE = 23_700;
+
+    private final SparkSession spark;
+    private final TracerConfig config;
+    private final LakehouseLayout layout;
+
+    public EmbedBenchmark(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this.spark = spark;
+        this.config = config;
+        this.layout = layout;
+    }
+
+    /** @param banking77Dir folder holding Banking77's train.csv and test.csv */
+    public Map<String, Object> run(String banking77Dir) {
+        List<String> b77 = spark.read().option("header", "true").option("multiLine", "true")
+                .csv(banking77Dir + "/train.csv", banking77Dir + "/test.csv")
+                .select(col("text")).distinct().orderBy("text").as(Encoders.STRING()).collectAsList();
+        MiniLmEncoder.warmUp();
+        List<Map<String, Object>> sets = new ArrayList<>();
+        sets.add(measure("banking77", b77));
+        sets.add(measure("clinc-sized", clincSized(b77)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("benchmark", "embed");
+        out.put("encoder", MiniLmEncoder.ID);
+        out.put("batch_size", config.embed().batchSize());
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("sets", sets);
+        return out;
+    }
+
+    /**
+     * A text set of CLINC150's size from Banking77's own sentences: all of them, then the first
+     * half of one joined to the second half of another, until there are {@link #CLINC_SIZE}
+     * distinct texts of the same length profile.
+     */
+    static List<String> clincSized(List<String> base) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(base);
+        int n = base.size();
+        for (int i = 0; out.size() < CLINC_SIZE && i < n * n; i++) {
+            String a = base.get(i % n);
+            String b = base.get((int) ((i * 7919L + 13) % n));
+            String[] wa = a.split(" ");
+            String[] wb = b.split(" ");
+            StringBuilder s = new StringBuilder();
+            for (int w = 0; w < (wa.length + 1) / 2; w++) {
+                s.append(wa[w]).append(' ');
+            }
+            for (int w = wb.length / 2; w < wb.length; w++) {
+                s.append(wb[w]).append(' ');
+            }
+            out.add(s.toString().trim());
+        }
+        return new ArrayList<>(out).subList(0, Math.min(CLINC_SIZE, out.size()));
+    }
+
+    private Map<String, Object> measure(String name, List<String> texts) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double alone = encoderAlone(texts, cores);
+        double aloneOne = encoderAlone(texts, 1);
+        double job = embedJob(name, texts);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("set", name);
+        m.put("texts", texts.size());
+        m.put("encoder_rows_per_second", alone);
+        m.put("encoder_threads", cores);
+        m.put("encoder_one_thread_rows_per_second", aloneOne);
+        m.put("embed_job_rows_per_second", job);
+        m.put("ratio", job / alone);
+        LOG.info("embed bench {}: {} texts, encoder alone {} rows/s on {} threads ({} on one), the embed job {} rows/s "
+                + "({}% of the encoder)", name, texts.size(), Math.round(alone), cores, Math.round(aloneOne),
+                Math.round(job), Math.round(100 * job / alone));
+        return m;
+    }
+
+    /** The encoder with nothing around it: batches on {@code threads} threads; rows/s. */
+    static double encoderAlone(List<String> texts, int threads) {
+        int batch = 64;
+        List<List<String>> batches = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i += batch) {
+            batches.add(texts.subList(i, Math.min(texts.size(), i + batch)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<float[][]>> futures = new ArrayList<>();
+            for (List<String> b : batches) {
+                futures.add(pool.submit(() -> MiniLmEncoder.embed(b)));
+            }
+            for (Future<float[][]> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return texts.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code tracer embed} on a trace table of the texts, fresh cache; rows/s from read to written table. */
+    private double embedJob(String name, List<String> texts) {
+        String base = layout.root() + "/bench/embed/" + name + "-" + System.nanoTime();
+        String tracesUri = base + "/traces";
+        spark.createDataset(texts, Encoders.STRING()).toDF(Columns.INPUT)
+                .withColumn(Columns.TEACHER, lit("x")).write().format("delta").save(tracesUri);
+        long t0 = System.nanoTime();
+        LoadedTraces loaded = new TraceLoader(spark, config.traces()).load(TraceSource.of(tracesUri),
+                base + "/quarantine", "bench-embed");
+        EmbedResult result = new Embedder(spark, config.embed(), Optional.of(base + "/cache")).embed(loaded.valid());
+        Dataset<Row> embedded = result.embedded();
+        embedded.write().format("delta").save(base + "/embedded");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (result.newlyEmbedded() != texts.size()) {
+            throw new IllegalStateException("embed bench: the job encoded " + result.newlyEmbedded() + " of "
+                    + texts.size() + " texts");
+        }
+        result.unpersist();
+        loaded.valid().unpersist();
+        return texts.size() / seconds;
+    }
+}

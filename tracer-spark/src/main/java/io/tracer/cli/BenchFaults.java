@@ -1,0 +1,44 @@
+package io.tracer.cli;
+
+import io.tracer.TracerException;
+import io.tracer.bench.FaultSoak;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code tracer bench faults}: kill -9 at random write steps, re-run, check nothing is lost (docs/reliability.md). */
+@Command(name = "faults", mixinStandardHelpOptions = true,
+        description = "Fault soak: each round runs fit, update or route in a JVM of its own that halts itself (as "
+                + "kill -9) at a random step that writes, checks the lakehouse, re-runs the command with the same run "
+                + "id and checks again (CURRENT complete, metric rows once, no trace lost or merged twice, routed "
+                + "output all or nothing). Prints JSON; rows_lost and invariant_violations must be 0 and empty.")
+final class BenchFaults extends SparkCommand {
+    @Option(names = "--kills", description = "Rounds: killed processes (default ${DEFAULT-VALUE}).")
+    int kills = 50;
+
+    @Option(names = "--seed", description = "Seed of the schedule and of the synthetic traces (default ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Working directory (default: a new temporary one).")
+    Path dir;
+
+    @Option(names = "--child-heap", description = "Heap of each killed JVM (default ${DEFAULT-VALUE}).")
+    String childHeap = "2g";
+
+    @Override
+    int run(JobContext job) {
+        try {
+            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tracer-faults");
+            JobShell here = JobShell.inSession(job.spark(), work);
+            FaultSoak.Request req = new FaultSoak.Request(work, kills, seed, System.getProperty("java.class.path"),
+                    childHeap, args -> TracerCli.commandLine(here).execute(args.toArray(String[]::new)));
+            BenchCommand.print(new FaultSoak(job.spark()).run(req));
+            return TracerCli.EXIT_OK;
+        } catch (IOException e) {
+            throw new TracerException("fault soak: " + e.getMessage(), e);
+        }
+    }
+}
