@@ -125,7 +125,7 @@ public final class RsbFamily {
                                 SurrogateModel second, GateModel secondGate) {
         boolean flagged = java.util.Arrays.asList(firstStage.columns()).contains(OodGate.FLAG);
         Dataset<Row> renamed = firstStage
-                .select(col(Columns.TRACE_ID), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
+                .select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
                         col(GateScores.column(gateName)).as("rsb_s1"),
                         col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"),
                         flagged ? col(OodGate.FLAG) : lit(false).as(OodGate.FLAG));
@@ -135,7 +135,8 @@ public final class RsbFamily {
         Column firstHandles = ScoredColumns.accepts(col("rsb_s1"), t1);
         // The OOD flag (from the first stage's prediction) overrides both stages, as in routing.
         Column score = when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2"));
-        return scored.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
+        // The same leading columns as the single-stage families' rows (per-label tables group by teacher).
+        return scored.select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.LABEL_INDEX),
                 OodGate.neverAcceptedWhenOod(scored, score).as(ScoredColumns.SCORE),
                 when(firstHandles, col("rsb_agree1")).otherwise(col(Columns.AGREE)).as(ScoredColumns.AGREE),
                 when(firstHandles, col("rsb_label1")).otherwise(col(Columns.PREDICTION)).as(ScoredColumns.HANDLED_LABEL),

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,10 @@ class RsbFamilyTest {
     @Test
     void cascadeScoresEveryRowAsCascadeScoreDoes() {
         Dataset<Row> out = RsbFamily.cascade(firstStage, "top1", T1, second, secondGate);
+        // the rows carry what every family's scored rows carry: the per-label tables group by teacher
+        assertEquals(List.of(Columns.TRACE_ID, Columns.TEACHER, Columns.LABEL_INDEX),
+                Arrays.asList(out.columns()).subList(0, 3));
+        assertEquals(0, out.where(col(Columns.TEACHER).isNull()).count());
         Map<String, Double> s2 = new HashMap<>();
         for (Row r : GateScores.add(second.predict(firstStage.drop(Columns.PREDICTION, Columns.PROBABILITY,
                         "rawPrediction")), secondGate, "s2").select(Columns.TRACE_ID, "s2").collectAsList()) {
