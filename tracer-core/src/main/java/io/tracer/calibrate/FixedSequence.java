@@ -19,6 +19,14 @@ public final class FixedSequence {
      * {@code delta}. A single-threshold sequence (the global policy) is just a sequence of one.
      */
     public static Certification run(ThresholdCounts calibration, int start, double target, double delta) {
+        return run(calibration, start, target, delta, true);
+    }
+
+    /**
+     * @param withBound false leaves {@link Certification.Certified#lowerBound} NaN: a prediction
+     *                  ({@link StartPoint#predict}) needs the walk, not the bound's bisection
+     */
+    static Certification run(ThresholdCounts calibration, int start, double target, double delta, boolean withBound) {
         checkTargetDelta(target, delta);
         long minimum = minimumAccepted(target, delta);
         if (calibration.size() == 0) {
@@ -56,7 +64,7 @@ public final class FixedSequence {
         long agr = calibration.agreeing(lastRejected);
         return new Certification.Certified(start, lastRejected, calibration.threshold(lastRejected), acc, agr,
                 calibration.n(), calibration.coverage(lastRejected), (double) agr / acc,
-                ClopperPearson.lowerBound(agr, acc, delta), lastP, target, delta);
+                withBound ? ClopperPearson.lowerBound(agr, acc, delta) : Double.NaN, lastP, target, delta);
     }
 
     /**

@@ -54,12 +54,16 @@ public record StartPoint(int index, double threshold, long scaledAccepted, long 
      */
     public static Prediction predict(ThresholdCounts selection, long calibrationRows, double target, double delta) {
         StartPoint start = choose(selection, calibrationRows, target);
+        // No Clopper-Pearson bound: it is a bisection, and a prediction is read for its coverage.
         Certification predicted = FixedSequence.run(selection.scaledTo(calibrationRows), start.index(),
-                target, delta);
+                target, delta, false);
         return new Prediction(start, predicted);
     }
 
-    /** The chosen start and the certification the scaled selection counts would get from it. */
+    /**
+     * The chosen start and the certification the scaled selection counts would get from it (its
+     * {@code lowerBound} is NaN: a prediction has no bound).
+     */
     public record Prediction(StartPoint start, Certification certification) {
         /** Predicted certified coverage; 0 when the prediction certifies nothing. */
         public double coverage() { return certification.certifiedCoverage(); }

@@ -193,7 +193,7 @@ public final class PolicyKernel {
                 out.unscorable(row, u1[v]);
             } else if (!cascade) {
                 out.scored(row, s1[v], 1, pred1[v]);
-            } else if (firstHandles(s1[v], t1)) {
+            } else if (CascadeScore.firstStageHandles(s1[v], t1)) {
                 out.scored(row, CascadeScore.combine(s1[v], t1, Double.NaN), 1, pred1[v]);
             } else {
                 second[m2++] = v;
@@ -203,11 +203,6 @@ public final class PolicyKernel {
             scoreSecondStage(in, x.subset(second, m2), second, s1, t1, ws, out);
         }
         return pred1;
-    }
-
-    /** The cascade's rule: a NaN score is never accepted by its stage, so its row goes on to stage 2. */
-    private static boolean firstHandles(double s1, double t1) {
-        return !Double.isNaN(s1) && s1 >= t1;
     }
 
     /** Stage 2 on the rows stage 1 passed on ({@code second[r]} is row r's index among the well-formed rows). */

@@ -1,5 +1,6 @@
 package io.tracer.serve;
 
+import io.tracer.policy.CascadeScore;
 import io.tracer.policy.DeferralReason;
 
 import java.util.Arrays;
@@ -160,6 +161,6 @@ public final class RoutedBlock {
 
     /** Handled when the score is at or above the certified threshold; NaN never is, as certification counted it. */
     void decide(int row) {
-        outcome[row] = score[row] >= threshold ? Outcome.HANDLED : Outcome.GATE_SCORE;
+        outcome[row] = CascadeScore.accepts(score[row], threshold) ? Outcome.HANDLED : Outcome.GATE_SCORE;
     }
 }

@@ -130,4 +130,80 @@ class CertificationValiditySimulationTest {
         assertTrue(broken.violationRate() > 4 * DELTA,
                 "the broken rule violated in only " + broken.violationRate() + " of draws");
     }
+
+    /**
+     * The split is stratified by teacher label, not i.i.d.: each split holds each label's share of
+     * the rows exactly. Two labels that differ sharply (label A, 40% of traffic, scores skewed high
+     * and always 0.99 agreement; label B, 60%, uniform scores and agreement 0.75 + 0.25 u): drawn
+     * stratified, the label mix of the accepted rows varies less than the binomial test allows for,
+     * so the test is conservative. The violation rate must stay within delta and not exceed the
+     * i.i.d. draws' rate beyond Monte Carlo error.
+     */
+    @Test
+    void aSplitStratifiedByLabelIsNoWorseThanIid() {
+        double target = 0.94;
+        StratifiedOutcome iid = simulateLabels(false, target, 31L);
+        StratifiedOutcome strat = simulateLabels(true, target, 31L);
+        double diffMargin = 3 * Math.sqrt(2 * DELTA * (1 - DELTA) / DRAWS);
+        System.out.printf("two labels, target %.2f: violation i.i.d. %.4f (certified %.3f), stratified %.4f "
+                        + "(certified %.3f); bound %.4f%n", target, iid.violationRate(), iid.certifiedRate(),
+                strat.violationRate(), strat.certifiedRate(), DELTA + MARGIN);
+        assertTrue(strat.violationRate() <= DELTA + MARGIN, "stratified: " + strat);
+        assertTrue(iid.violationRate() <= DELTA + MARGIN, "i.i.d.: " + iid);
+        assertTrue(strat.violationRate() <= iid.violationRate() + diffMargin, strat + " vs " + iid);
+        assertTrue(strat.certifiedRate() > 0.5 && iid.certifiedRate() > 0.5, strat + " / " + iid);
+    }
+
+    record StratifiedOutcome(double violationRate, double certifiedRate) {}
+
+    private static final double SHARE_A = 0.4;
+
+    /** True agreement of rows with score >= t under the two-label population. */
+    static double twoLabelTrueAbove(double t0) {
+        double t = Math.max(0, Math.min(1, t0));
+        double a = SHARE_A * (1 - t * t);
+        double b = (1 - SHARE_A) * (1 - t);
+        double agreeA = a * 0.99;
+        double agreeB = (1 - SHARE_A) * (0.75 * (1 - t) + 0.125 * (1 - t * t));
+        return (a + b) == 0 ? 1.0 : (agreeA + agreeB) / (a + b);
+    }
+
+    static StratifiedOutcome simulateLabels(boolean stratified, double target, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int violations = 0;
+        int certified = 0;
+        double[] selS = new double[N_SEL];
+        boolean[] selA = new boolean[N_SEL];
+        double[] calS = new double[N_CAL];
+        boolean[] calA = new boolean[N_CAL];
+        for (int d = 0; d < DRAWS; d++) {
+            drawLabels(rng, stratified, selS, selA);
+            drawLabels(rng, stratified, calS, calA);
+            double t = PROCEDURE.deploy(selS, selA, calS, calA, target);
+            if (Double.isNaN(t)) {
+                continue;
+            }
+            certified++;
+            if (twoLabelTrueAbove(t) < target) {
+                violations++;
+            }
+        }
+        return new StratifiedOutcome((double) violations / DRAWS, (double) certified / DRAWS);
+    }
+
+    /** Stratified: exactly round(share * n) rows of label A; i.i.d.: each row's label drawn. */
+    private static void drawLabels(SplittableRandom rng, boolean stratified, double[] s, boolean[] a) {
+        long countA = Math.round(SHARE_A * s.length);
+        for (int i = 0; i < s.length; i++) {
+            boolean labelA = stratified ? i < countA : rng.nextDouble() < SHARE_A;
+            double v = rng.nextDouble();
+            if (labelA) {
+                s[i] = Math.sqrt(v);
+                a[i] = rng.nextDouble() < 0.99;
+            } else {
+                s[i] = v;
+                a[i] = rng.nextDouble() < 0.75 + 0.25 * v;
+            }
+        }
+    }
 }

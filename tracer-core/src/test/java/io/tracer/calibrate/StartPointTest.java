@@ -53,8 +53,13 @@ class StartPointTest {
         ThresholdCounts sel = new ThresholdCounts(t, new long[] {100, 600, 1400, 2600, 4000},
                 new long[] {100, 598, 1380, 2500, 3500}, 4000, 0);
         StartPoint.Prediction p = StartPoint.predict(sel, 2000, 0.95, 0.05);
-        Certification expected = FixedSequence.run(sel.scaledTo(2000), p.start().index(), 0.95, 0.05);
+        Certification expected = FixedSequence.run(sel.scaledTo(2000), p.start().index(), 0.95, 0.05, false);
         assertEquals(expected, p.certification());
+        // the same walk as the full test, without the bound's bisection
+        Certification.Certified full = assertInstanceOf(Certification.Certified.class,
+                FixedSequence.run(sel.scaledTo(2000), p.start().index(), 0.95, 0.05));
+        assertEquals(full.thresholdIndex(), ((Certification.Certified) p.certification()).thresholdIndex());
+        assertTrue(Double.isNaN(((Certification.Certified) p.certification()).lowerBound()));
         Certification.Certified c = assertInstanceOf(Certification.Certified.class, p.certification());
         assertEquals(c.coverage(), p.coverage());
         // Scaled: 1250 of 1300 (0.962) still passes at 0.95, 1750 of 2000 does not.

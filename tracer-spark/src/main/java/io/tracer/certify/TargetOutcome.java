@@ -1,6 +1,7 @@
 package io.tracer.certify;
 
 import io.tracer.calibrate.Certification;
+import io.tracer.calibrate.CertificationSequence;
 import io.tracer.pipeline.Family;
 
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The decision at one target: a candidate deployed with its certificate, or nothing deployed
- * with the reason. Both carry every candidate's row for the frontier table.
+ * with the reason. Both carry every candidate's row for the frontier table and, when there was
+ * one, the target's pre-registered sequence as calibration tested it.
  */
 public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutcome.NothingDeployed {
 
@@ -16,8 +18,11 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
 
     double delta();
 
-    /** Every candidate that served this target, the selected one first. */
+    /** Every candidate that served this target or has a step in its sequence, the deployed one first. */
     List<CandidateCertification> candidates();
+
+    /** The target's sequence as tested on calibration; empty when no candidate pipeline was built. */
+    Optional<CertificationSequence.Result> sequence();
 
     /** "certified" when deployed, else why nothing is. */
     String reason();
@@ -40,11 +45,20 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
         return this instanceof Deployed d ? Optional.of(d.certificate()) : Optional.empty();
     }
 
-    /** The selected candidate certified at this target: the policy to publish and route. */
+    /**
+     * The target's sequence rejected "agreement below target" at {@code certificate}'s threshold of
+     * {@code chosen}: the policy to publish and route.
+     */
     record Deployed(double target, double delta, CandidateCertification chosen, Certification.Certified certificate,
-                    List<CandidateCertification> candidates) implements TargetOutcome {
+                    List<CandidateCertification> candidates, CertificationSequence.Result tested)
+            implements TargetOutcome {
         public Deployed {
             candidates = List.copyOf(candidates);
+        }
+
+        @Override
+        public Optional<CertificationSequence.Result> sequence() {
+            return Optional.of(tested);
         }
 
         @Override
@@ -54,8 +68,8 @@ public sealed interface TargetOutcome permits TargetOutcome.Deployed, TargetOutc
     }
 
     /** Nothing certified (or certified below the useful minimum): every query goes to the teacher. */
-    record NothingDeployed(double target, double delta, String reason, List<CandidateCertification> candidates)
-            implements TargetOutcome {
+    record NothingDeployed(double target, double delta, String reason, List<CandidateCertification> candidates,
+                           Optional<CertificationSequence.Result> sequence) implements TargetOutcome {
         public NothingDeployed {
             candidates = List.copyOf(candidates);
         }

@@ -42,6 +42,8 @@ public final class ConfigKeys {
     public static final String SPLIT_SELECTION = "tracer.split.selection";
     public static final String SPLIT_CALIBRATION = "tracer.split.calibration";
     public static final String SPLIT_MIN_STRATIFIED_ROWS = "tracer.split.min-stratified-rows";
+    public static final String SPLIT_ORDER = "tracer.split.order";
+    public static final String SPLIT_GROUP_BY = "tracer.split.group-by";
 
     public static final String ZOO = "tracer.zoo";
     public static final String ZOO_SET = "tracer.zoo.set";

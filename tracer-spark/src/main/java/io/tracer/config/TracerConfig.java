@@ -57,8 +57,25 @@ public record TracerConfig(
         }
     }
 
-    public record Split(double train, double selection, double calibration, int minStratifiedRows) {
+    /**
+     * The train / selection / calibration split ({@value ConfigKeys#SPLIT}).
+     *
+     * @param order   {@code hash}: every unit placed by a hash; {@code time}: training takes the oldest
+     *                units, selection and calibration the newest (split between them by the hash)
+     * @param groupBy {@code trace-id}: each row is a unit; {@code input}: rows with the same normalised
+     *                input text are one unit and land in one split
+     */
+    public record Split(double train, double selection, double calibration, int minStratifiedRows, String order,
+                        String groupBy) {
+        public static final String ORDER_HASH = "hash";
+        public static final String ORDER_TIME = "time";
+        public static final String GROUP_TRACE_ID = "trace-id";
+        public static final String GROUP_INPUT = "input";
+
         public Split {
+            require(List.of(ORDER_HASH, ORDER_TIME).contains(order), SPLIT_ORDER, "must be hash or time, was " + order);
+            require(List.of(GROUP_TRACE_ID, GROUP_INPUT).contains(groupBy), SPLIT_GROUP_BY,
+                    "must be trace-id or input, was " + groupBy);
             require(train > 0 && selection > 0 && calibration > 0, SPLIT,
                     "train, selection and calibration shares must all be positive");
             require(Math.abs(train + selection + calibration - 1.0) < 1e-9, SPLIT,
@@ -284,7 +301,8 @@ public record TracerConfig(
                     new Embed(root.getString(EMBED_ENCODER), root.getInt(EMBED_BATCH_SIZE),
                             root.getBoolean(EMBED_CACHE), root.getInt(EMBED_COMMIT_EVERY), root.getInt(EMBED_LOG_EVERY)),
                     new Split(root.getDouble(SPLIT_TRAIN), root.getDouble(SPLIT_SELECTION),
-                            root.getDouble(SPLIT_CALIBRATION), root.getInt(SPLIT_MIN_STRATIFIED_ROWS)),
+                            root.getDouble(SPLIT_CALIBRATION), root.getInt(SPLIT_MIN_STRATIFIED_ROWS),
+                            root.getString(SPLIT_ORDER), root.getString(SPLIT_GROUP_BY)),
                     new Zoo(root.getString(ZOO_SET), root.getStringList(ZOO_SKIP), root.getStringList(ZOO_ADD),
                             root.getInt(ZOO_SEARCH_ROWS), root.getInt(ZOO_HOLDOUT_ROWS), root.getInt(ZOO_FOLDS),
                             root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getString(ZOO_METRIC),

@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Stage certify: per target, choose a candidate on the selection split and certify it on calibration. */
+/**
+ * Stage certify: on the selection split, a candidate and a pre-registered test sequence per target;
+ * on the calibration split, each target's sequence once ({@link TargetSelector}).
+ */
 public final class CertifyStage implements FitStage<CountedCandidates, Frontier> {
     private static final Logger LOG = LoggerFactory.getLogger(CertifyStage.class);
 
@@ -26,7 +29,7 @@ public final class CertifyStage implements FitStage<CountedCandidates, Frontier>
 
     @Override
     public String describe(CountedCandidates counted) {
-        return "choose on selection, certify on calibration, per target";
+        return "choose and fix each target's sequence on selection, test it once on calibration";
     }
 
     @Override
@@ -34,8 +37,8 @@ public final class CertifyStage implements FitStage<CountedCandidates, Frontier>
         TargetSelector selector = new TargetSelector(config.delta(), config.minCoverage());
         List<TargetOutcome> outcomes = new ArrayList<>();
         TargetOutcome deployed = null;
-        for (double target : config.frontierTargets()) {
-            TargetOutcome o = selector.select(target, counted.candidates());
+        for (TargetOutcome o : selector.select(config.frontierTargets(), counted.candidates())) {
+            double target = o.target();
             outcomes.add(o);
             if (Double.compare(target, config.deployTarget()) == 0) {
                 deployed = o;

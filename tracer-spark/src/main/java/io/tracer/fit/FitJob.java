@@ -28,19 +28,36 @@ public final class FitJob {
                     ? clock.run(new EmbedStage(spark, config.embed(), layout), loaded)
                     : EmbedStage.Embedded.asRead(loaded);
             FitData data = clock.run(new SplitStage(config), embedded);
-            SurrogateFit surrogate = clock.run(new ZooStage(spark, config), data);
-            GateFit gates = clock.run(new GateStage(config), surrogate);
-            OodFit models = config.ood().enabled() ? clock.run(new OodStage(config.ood()), gates)
-                    : OodFit.disabled(gates);
-            ScoredSplits scored = clock.run(new ScoreStage(), models);
-            CountedCandidates counted = clock.run(new PipelineStage(config), scored);
-            if (config.pipeline().families().contains("rsb")) {
-                counted = clock.run(new RsbStage(spark, config), counted);
-            }
-            Frontier frontier = clock.run(new CertifyStage(config.calibrate()), counted);
-            return new FitResult(counted, frontier, clock.seconds());
+            return fit(data, clock);
         } finally {
             clock.stop();
         }
+    }
+
+    /**
+     * The stages after the split, from prepared rows: zoo, gates, OOD gate, scoring, pipelines,
+     * RSB, certification. A test runs it on the same split with the calibration labels permuted.
+     */
+    public FitResult fit(FitData data) {
+        StageClock clock = new StageClock(spark, data.request().runId());
+        try {
+            return fit(data, clock);
+        } finally {
+            clock.stop();
+        }
+    }
+
+    private FitResult fit(FitData data, StageClock clock) {
+        SurrogateFit surrogate = clock.run(new ZooStage(spark, config), data);
+        GateFit gates = clock.run(new GateStage(config), surrogate);
+        OodFit models = config.ood().enabled() ? clock.run(new OodStage(config.ood()), gates)
+                : OodFit.disabled(gates);
+        ScoredSplits scored = clock.run(new ScoreStage(), models);
+        CountedCandidates counted = clock.run(new PipelineStage(config), scored);
+        if (config.pipeline().families().contains("rsb")) {
+            counted = clock.run(new RsbStage(spark, config), counted);
+        }
+        Frontier frontier = clock.run(new CertifyStage(config.calibrate()), counted);
+        return new FitResult(counted, frontier, clock.seconds());
     }
 }

@@ -108,7 +108,7 @@ public final class FitRun {
     private static List<FitSummary.LabelLine> labelLines(FitResult fit, TargetOutcome outcome) {
         List<FitSummary.LabelLine> lines = new ArrayList<>();
         for (FitTables.LabelCounts l : FitTables.labelCounts(outcome, fit.data().calibration())) {
-            lines.add(new FitSummary.LabelLine(fit.data().labels().label(l.labelIndex()), l.rows(), l.handled(),
+            lines.add(new FitSummary.LabelLine(l.label(), l.rows(), l.handled(),
                     l.handled() == 0 ? null : (double) l.agreeing() / l.handled()));
         }
         return lines;

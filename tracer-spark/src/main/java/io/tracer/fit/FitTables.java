@@ -11,7 +11,6 @@ import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.TableRows;
 import io.tracer.pipeline.ScoredColumns;
 import io.tracer.zoo.CandidateScore;
-import io.tracer.zoo.LabelIndex;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -45,23 +44,41 @@ public final class FitTables {
                 TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)));
     }
 
+    /**
+     * One row per (target, candidate that served the target or has a step in its sequence). Only
+     * the deployed row is certified and carries the certificate's figures; every other row shows
+     * the candidate's own run on calibration, for information.
+     */
     static List<MetricRows.FrontierRow> frontier(FitResult fit) {
         List<MetricRows.FrontierRow> rows = new ArrayList<>();
         for (TargetOutcome o : fit.outcomes()) {
+            boolean anySelected = o.candidates().stream().anyMatch(CandidateCertification::selected);
             for (CandidateCertification r : o.candidates()) {
-                Certification cert = r.calibration();
+                boolean certified = r.deployed() && o instanceof TargetOutcome.Deployed;
+                Certification cert = certified ? o.certified().orElseThrow() : r.standalone();
                 Certification.Certified c = cert instanceof Certification.Certified cc ? cc : null;
-                String reason = r.selected() ? (o instanceof TargetOutcome.Deployed ? null : o.reason())
-                        : "not selected: the selection split predicted coverage "
-                        + String.format("%.4f", r.predictedCoverage());
+                String reason;
+                if (certified) {
+                    reason = null;
+                } else if (o instanceof TargetOutcome.NothingDeployed && (r.selected() || !anySelected)) {
+                    reason = o.reason();
+                } else if (r.selected()) {
+                    reason = "selected, but the target's sequence deploys "
+                            + o.deployed().map(d -> d.candidate().label()).orElse("nothing")
+                            + " (its " + o.sequence().map(s -> s.deployedRole() == null ? "-" : s.deployedRole().id())
+                            .orElse("-") + " step): this row is information only";
+                } else {
+                    reason = "information only: not selected (the selection split predicted coverage "
+                            + String.format(java.util.Locale.ROOT, "%.4f", r.predictedCoverage()) + ")";
+                }
                 rows.add(new MetricRows.FrontierRow(fit.request().runId(), o.target(), o.delta(),
                         r.candidate().family().id(), r.candidate().surrogate(), r.candidate().gate(),
-                        r.selected(), c != null,
+                        r.selected(), certified,
                         c == null ? null : c.threshold(), c == null ? 0.0 : c.coverage(),
                         c == null ? null : c.empiricalAgreement(), c == null ? null : c.lowerBound(),
                         c == null ? pValue(cert) : (Double) c.pValue(),
                         c == null ? 0L : c.accepted(), c == null ? 0L : c.agreeing(), r.counts().calibration().n(),
-                        r.predictedCoverage(), reason));
+                        r.predictedCoverage(), reason, r.standalone().isCertified(), r.rolesId()));
             }
         }
         return rows;
@@ -99,11 +116,10 @@ public final class FitTables {
 
     /** Per teacher label on the calibration split: rows, handled, agreeing, at each target. */
     static List<MetricRows.LabelCoverageRow> labelCoverage(FitResult fit) {
-        LabelIndex labels = fit.data().labels();
         List<MetricRows.LabelCoverageRow> rows = new ArrayList<>();
         for (TargetOutcome o : fit.outcomes()) {
             for (LabelCounts l : labelCounts(o, fit.data().calibration())) {
-                rows.add(new MetricRows.LabelCoverageRow(fit.request().runId(), o.target(), labels.label(l.labelIndex()),
+                rows.add(new MetricRows.LabelCoverageRow(fit.request().runId(), o.target(), l.label(),
                         l.rows(), l.handled(), l.rows() == 0 ? 0.0 : (double) l.handled() / l.rows(), l.agreeing(),
                         l.handled() == 0 ? null : (double) l.agreeing() / l.handled()));
             }
@@ -111,25 +127,30 @@ public final class FitTables {
         return rows;
     }
 
-    /** One teacher label's calibration rows, how many the policy handles, and how many of those agree. */
-    record LabelCounts(int labelIndex, long rows, long handled, long agreeing) {}
+    /**
+     * One teacher label's calibration rows, how many the policy handles, and how many of those agree.
+     * Keyed by the teacher's label, not its index: a label only calibration has is outside the label
+     * index (its rows can never agree) and is still listed.
+     */
+    record LabelCounts(String label, long rows, long handled, long agreeing) {}
 
     /** Per label at one target; a small aggregate of K rows. */
     static List<LabelCounts> labelCounts(TargetOutcome o, Dataset<Row> calibration) {
         List<Row> rows;
         if (!(o instanceof TargetOutcome.Deployed deployed)) {
-            rows = calibration.groupBy(Columns.LABEL_INDEX).agg(count(lit(1)), lit(0L), lit(0L)).collectAsList();
+            rows = calibration.groupBy(Columns.TEACHER).agg(count(lit(1)), lit(0L), lit(0L)).collectAsList();
         } else {
             var handled = ScoredColumns.handledAt(deployed.certificate().threshold());
-            rows = deployed.chosen().candidate().calibration().groupBy(Columns.LABEL_INDEX).agg(count(lit(1)),
+            rows = deployed.chosen().candidate().calibration().groupBy(Columns.TEACHER).agg(count(lit(1)),
                             sum(when(handled, 1L).otherwise(0L)),
                             sum(when(handled, col(ScoredColumns.AGREE)).otherwise(0.0)).cast("long"))
                     .collectAsList();
         }
         List<LabelCounts> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            out.add(new LabelCounts((int) r.getDouble(0), r.getLong(1), r.getLong(2), r.getLong(3)));
+            out.add(new LabelCounts(r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3)));
         }
+        out.sort(java.util.Comparator.comparing(LabelCounts::label));
         return out;
     }
 }

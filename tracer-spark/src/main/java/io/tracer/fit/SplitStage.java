@@ -20,7 +20,8 @@ import static org.apache.spark.sql.functions.col;
 
 /**
  * Stage split: every trace to train, selection or calibration (stratified, from a hash of
- * trace id and seed), the label index, the model features, and CV folds on the train rows.
+ * trace id and seed), the label index (from the train and selection rows), the model features,
+ * and CV folds on the train rows.
  */
 public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> {
     private static final Logger LOG = LoggerFactory.getLogger(SplitStage.class);
@@ -50,7 +51,10 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
     public FitData run(EmbedStage.Embedded input) {
         Dataset<Row> split = new FoldAssigner(config.zoo().folds(), config.seed())
                 .assign(new SplitAssigner(config.split(), config.seed()).assign(input.traces()));
-        LabelIndex labels = LabelIndex.fromTeacher(split);
+        // The label space comes from train and selection only: a label that only calibration has
+        // must not change the surrogate's width or the gates' entropy feature (calibration is read
+        // by certification alone). Its calibration rows get a null label index and never agree.
+        LabelIndex labels = LabelIndex.fromTeacher(split.where(col(Columns.SPLIT).isin(Columns.TRAIN, Columns.SELECTION)));
         if (labels.size() < 2) {
             throw new BadInputException("the traces have one teacher label only ('" + labels.label(0) + "', "
                     + input.loaded().validCount() + " valid rows): a surrogate needs at least two labels to choose "

@@ -22,7 +22,7 @@ public final class MetricRows {
                               String gate, boolean selected, boolean certified, Double threshold,
                               double coverageCal, Double agreementCal, Double agreementLower, Double pValue,
                               long accepted, long agreeing, long calibrationRows, double coverageSelection,
-                              String reason) {}
+                              String reason, Boolean standalonePass, String sequenceRole) {}
 
     public record CandidateRow(String runId, String kind, String name, int stage, String phase, Integer rung,
                                Long trainRows, Long evalRows, String metric, List<Double> foldScores, Double mean,

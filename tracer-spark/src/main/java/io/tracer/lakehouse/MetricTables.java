@@ -55,18 +55,20 @@ public final class MetricTables {
             col("family", STRING, "global, l2d or rsb"),
             col("surrogate", STRING, "surrogate name (first stage's, for multi-stage families)"),
             col("gate", STRING, "gate name"),
-            col("selected", BOOL, "true for the family chosen at this target"),
-            col("certified", BOOL, "true when the fixed-sequence test certified a threshold"),
-            col("threshold", DOUBLE, "certified gate threshold, null when not certified"),
+            col("selected", BOOL, "true for the candidate the selection split chose at this target"),
+            col("certified", BOOL, "true on the one row per target whose pipeline and threshold the target deploys: its pre-registered sequence certified agreement >= target there; false on every other row (information only)"),
+            col("threshold", DOUBLE, "certified row: the deployed threshold; other rows: the threshold the candidate's own run would reach (information only); null when none"),
             col("coverage_cal", DOUBLE, "share of calibration rows handled at the threshold"),
             col("agreement_cal", DOUBLE, "agreement with the teacher on handled calibration rows"),
-            col("agreement_lower", DOUBLE, "one-sided lower confidence bound on agreement"),
-            col("p_value", DOUBLE, "p-value of the test at the threshold"),
+            col("agreement_lower", DOUBLE, "Clopper-Pearson lower bound at this threshold alone (a per-threshold figure, not a certificate: the threshold was chosen from the same counts)"),
+            col("p_value", DOUBLE, "exact binomial p-value at the threshold"),
             col("accepted", LONG, "calibration rows handled"),
             col("agreeing", LONG, "handled calibration rows agreeing with the teacher"),
             col("calibration_rows", LONG, "calibration rows"),
-            col("coverage_selection", DOUBLE, "coverage on the selection split, used to choose the family"),
-            col("reason", STRING, "why not certified or not selected, null otherwise"));
+            col("coverage_selection", DOUBLE, "coverage the selection split predicts the candidate would certify at this target (the choice)"),
+            col("reason", STRING, "why the row is not the deployed one, or why nothing is deployed (including \"withheld\": a more lenient target deploys nothing); null on the certified row"),
+            col("standalone_pass", BOOL, "information only: the candidate's own fixed-sequence run at full delta rejected somewhere (not a certificate: keeping the best of several such runs would not keep the guarantee)"),
+            col("sequence_role", STRING, "the roles of this candidate's steps in the target's pre-registered sequence: lead, fallback, selected (comma-separated); null when it has none"));
 
     public static final StructType CANDIDATES = schema(
             key(),
@@ -259,6 +261,9 @@ public final class MetricTables {
     public static List<List<String>> schemaHistory(StructType table) {
         if (table == RUNS) {
             return List.of(List.of("rows_duplicates", "rows_train", "rows_selection", "rows_calibration"));
+        }
+        if (table == FRONTIER) {
+            return List.of(List.of("standalone_pass", "sequence_role"));
         }
         if (table == CANDIDATES) {
             return List.of(List.of("phase", "rung", "train_rows", "eval_rows", "iterations", "converged"));

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * One candidate policy of a family: its stages, and the selection and calibration rows scored
- * by it (columns of {@link ScoredColumns} plus trace id and teacher label index).
+ * by it (columns of {@link ScoredColumns} plus trace id, teacher label and its index; the index is
+ * null for a calibration label outside the label index, and such a row never agrees).
  *
  * @param target the target the candidate was built for, or NaN when it serves every target
  *               (global and L2D are target-free; an RSB cascade's first-stage threshold is not)

@@ -25,6 +25,7 @@ import java.util.Optional;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -88,7 +89,8 @@ public final class RsbFamily {
         GateModel firstGate = first.l2d().candidate().stages().get(0).gate();
         double t1 = first.predicted().threshold();
         Dataset<Row> deferred = Lineage.persistCut(GateScores.add(outOfFold, firstGate, "rsb_s1")
-                .where(col("rsb_s1").lt(t1).or(col("rsb_s1").isNaN()))
+                // what the first stage does not accept, NaN and null scores included (CascadeScore's rule)
+                .where(not(ScoredColumns.accepts(col("rsb_s1"), t1)))
                 .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
         Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
                 countDistinct(col(Columns.LABEL_INDEX))).first();
@@ -123,16 +125,18 @@ public final class RsbFamily {
                                 SurrogateModel second, GateModel secondGate) {
         boolean flagged = java.util.Arrays.asList(firstStage.columns()).contains(OodGate.FLAG);
         Dataset<Row> renamed = firstStage
-                .select(col(Columns.TRACE_ID), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
+                .select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
                         col(GateScores.column(gateName)).as("rsb_s1"),
                         col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"),
                         flagged ? col(OodGate.FLAG) : lit(false).as(OodGate.FLAG));
         Dataset<Row> predicted = SurrogateModel.addAgree(second.predict(renamed));
         Dataset<Row> scored = GateScores.add(predicted, secondGate, "rsb_s2");
-        Column firstHandles = col("rsb_s1").geq(lit(t1));
+        // CascadeScore's NaN rule: a NaN or null first-stage score is not accepted, so the row goes to stage 2.
+        Column firstHandles = ScoredColumns.accepts(col("rsb_s1"), t1);
         // The OOD flag (from the first stage's prediction) overrides both stages, as in routing.
         Column score = when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2"));
-        return scored.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
+        // The same leading columns as the single-stage families' rows (per-label tables group by teacher).
+        return scored.select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.LABEL_INDEX),
                 OodGate.neverAcceptedWhenOod(scored, score).as(ScoredColumns.SCORE),
                 when(firstHandles, col("rsb_agree1")).otherwise(col(Columns.AGREE)).as(ScoredColumns.AGREE),
                 when(firstHandles, col("rsb_label1")).otherwise(col(Columns.PREDICTION)).as(ScoredColumns.HANDLED_LABEL),

@@ -19,8 +19,20 @@ public final class ScoredColumns {
      * {@code geq} would count those rows as handled, unlike certification and routing.
      */
     public static org.apache.spark.sql.Column handledAt(double threshold) {
-        org.apache.spark.sql.Column s = org.apache.spark.sql.functions.col(SCORE);
-        return s.isNotNull().and(org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.isnan(s)))
-                .and(s.geq(org.apache.spark.sql.functions.lit(threshold)));
+        return accepts(org.apache.spark.sql.functions.col(SCORE), threshold);
+    }
+
+    /**
+     * The NaN rule of {@link io.tracer.policy.CascadeScore} in Spark SQL: true where {@code score}
+     * is a number at or above {@code threshold}; false (never null) for a null or NaN score, which
+     * Spark's own {@code geq} would order above every number. Every stage's accept decision goes
+     * through it: an RSB first stage that does not accept a row (NaN score included) passes it to
+     * the second stage, and a policy score that is not a number is never accepted.
+     */
+    public static org.apache.spark.sql.Column accepts(org.apache.spark.sql.Column score, double threshold) {
+        return org.apache.spark.sql.functions.coalesce(
+                score.isNotNull().and(org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.isnan(score)))
+                        .and(score.geq(org.apache.spark.sql.functions.lit(threshold))),
+                org.apache.spark.sql.functions.lit(false));
     }
 }

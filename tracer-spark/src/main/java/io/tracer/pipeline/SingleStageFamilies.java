@@ -38,7 +38,7 @@ public final class SingleStageFamilies {
 
     /** Out-of-distribution rows (when the rows carry the OOD flag) score NaN: never accepted. */
     static Dataset<Row> scored(Dataset<Row> rows, Column score) {
-        return rows.select(col(Columns.TRACE_ID), col(Columns.LABEL_INDEX),
+        return rows.select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.LABEL_INDEX),
                 OodGate.neverAcceptedWhenOod(rows, score.cast("double")).as(ScoredColumns.SCORE),
                 col(Columns.AGREE).as(ScoredColumns.AGREE),
                 col(Columns.PREDICTION).as(ScoredColumns.HANDLED_LABEL),

@@ -1,6 +1,7 @@
 package io.tracer.report;
 
 import io.tracer.calibrate.Certification;
+import io.tracer.calibrate.CertificationPlan;
 import io.tracer.config.TracerConfig;
 import io.tracer.certify.TargetOutcome;
 
@@ -10,8 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The short human summary a fit ends with: the frontier, the deployed method with its
- * certified bound, the worst-covered labels, and what it saves in teacher calls.
+ * The short human summary a fit ends with: the frontier, the deployed method and what is
+ * certified about it (agreement at least the target), the worst-covered labels, and what it
+ * saves in teacher calls. The Clopper-Pearson bound is shown as what it is: a figure for the
+ * deployed threshold alone, not a certificate (that threshold was chosen from the same counts).
  */
 public final class FitSummary {
     private FitSummary() {}
@@ -29,7 +32,7 @@ public final class FitSummary {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%nrun %s: fit in %.1f s%n%n", runId, fitSeconds));
         s.append(String.format(Locale.ROOT, "%-8s %-8s %-40s %9s %9s %9s%n",
-                "target", "method", "pipeline", "coverage", "agree", "lower"));
+                "target", "method", "pipeline", "coverage", "agree", "CP@t"));
         for (TargetOutcome o : outcomes) {
             String pipeline = o.deployed().map(d -> d.candidate().label()).orElse("-");
             if (o.certified().isPresent()) {
@@ -41,14 +44,23 @@ public final class FitSummary {
                         "none", pipeline, 0.0, "-", "-"));
             }
         }
+        s.append(String.format(Locale.ROOT, "(each deployed row is certified: agreement at least its target, "
+                + "failing with probability at most delta = %.3f;%n CP@t is the Clopper-Pearson bound at that threshold "
+                + "alone, a per-threshold figure, not a certificate)%n", deployed.delta()));
         s.append('\n');
         if (deployed.certified().isPresent()) {
             Certification.Certified c = deployed.certified().get();
+            String via = deployed.sequence().map(q -> q.deployedRole()).filter(r -> r != CertificationPlan.Role.SELECTED)
+                    .map(r -> " (from its sequence's " + r.id() + " step)").orElse("");
             s.append(String.format(Locale.ROOT,
-                    "deployed at target %.3f: %s handles %.1f%% of traffic; on %d calibration rows it agreed with "
-                            + "the teacher on %d of %d handled (%.4f), certified lower bound %.4f at delta %.3f.%n",
-                    deployed.target(), deployed.deployed().get().candidate().label(), 100 * c.coverage(), c.n(),
-                    c.agreeing(), c.accepted(), c.empiricalAgreement(), c.lowerBound(), deployed.delta()));
+                    "deployed at target %.3f: %s%s handles %.1f%% of traffic. Certified: agreement with the teacher "
+                            + "at least %.3f on the traffic it handles; the chance that a fit publishes a policy below "
+                            + "its target is at most delta = %.3f.%n"
+                            + "On %d calibration rows it agreed on %d of %d handled (%.4f); Clopper-Pearson bound at "
+                            + "this threshold %.4f (a per-threshold figure, not a certificate).%n",
+                    deployed.target(), deployed.deployed().get().candidate().label(), via, 100 * c.coverage(),
+                    deployed.target(), deployed.delta(), c.n(), c.agreeing(), c.accepted(), c.empiricalAgreement(),
+                    c.lowerBound()));
         } else {
             s.append(String.format(Locale.ROOT, "nothing deployed at target %.3f: every query goes to the teacher "
                     + "(%s).%n", deployed.target(), deployed.reason()));

@@ -61,8 +61,10 @@ public final class HtmlReport {
             h.append(", delta ").append(num(d.delta(), 3)).append(": <b>").append(esc(d.pipeline()))
                     .append("</b> handles <b>").append(num(100 * d.coverage(), 1)).append("%</b> of calibration rows at ")
                     .append("threshold ").append(num(d.threshold(), 4)).append(", agreement ")
-                    .append(num(d.agreement(), 4)).append(", certified lower bound ").append(num(d.lower(), 4))
-                    .append(".</p>\n");
+                    .append(num(d.agreement(), 4)).append(". <b>Certified: agreement at least ")
+                    .append(num(m.target(), 3)).append("</b> on the traffic it handles (the chance that a fit publishes")
+                    .append(" a policy below its target is at most delta). Clopper-Pearson bound at this threshold ")
+                    .append(num(d.lower(), 4)).append(": a per-threshold figure, not a certificate.</p>\n");
         } else {
             h.append(": <b>nothing deployed</b>; every query goes to the teacher (")
                     .append(esc(deployed.map(ReportModel.FrontierPoint::reason).orElse("no candidate"))).append(").</p>\n");
@@ -139,6 +141,16 @@ public final class HtmlReport {
         d.put("runId", m.runId());
         d.put("target", m.target());
         List<Map<String, Object>> frontier = new ArrayList<>();
+        List<Map<String, Object>> deployed = new ArrayList<>();
+        for (double t : m.targets()) {
+            ReportModel.FrontierPoint p = m.at(t).orElseThrow();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("target", t);
+            f.put("pipeline", p.certified() ? p.pipeline() : "nothing deployed");
+            f.put("coverage", p.certified() ? finite(p.coverage()) : 0.0);
+            deployed.add(f);
+        }
+        d.put("deployed", deployed);
         for (ReportModel.FrontierPoint p : m.frontier()) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("target", p.target());
@@ -146,6 +158,8 @@ public final class HtmlReport {
             f.put("family", p.family());
             f.put("selected", p.selected());
             f.put("certified", p.certified());
+            // every row but the certified one is the candidate's own run: information only
+            f.put("informationOnly", !p.certified());
             f.put("coverage", finite(p.coverage()));
             f.put("lower", finite(p.lower()));
             frontier.add(f);
@@ -180,15 +194,14 @@ public final class HtmlReport {
         cost.put("dailyVolume", m.cost().dailyVolume());
         cost.put("price", m.cost().pricePerCall());
         List<Map<String, Object>> perTarget = new ArrayList<>();
-        for (ReportModel.FrontierPoint p : m.frontier()) {
-            if (p.selected()) {
-                double coverage = p.certified() ? p.coverage() : 0.0;
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("target", p.target());
-                c.put("coverage", coverage);
-                c.put("savedPerDay", m.cost().dailyVolume() * coverage * m.cost().pricePerCall());
-                perTarget.add(c);
-            }
+        for (double t : m.targets()) {
+            ReportModel.FrontierPoint p = m.at(t).orElseThrow();
+            double coverage = p.certified() ? p.coverage() : 0.0;
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("target", p.target());
+            c.put("coverage", coverage);
+            c.put("savedPerDay", m.cost().dailyVolume() * coverage * m.cost().pricePerCall());
+            perTarget.add(c);
         }
         cost.put("perTarget", perTarget);
         d.put("cost", cost);

@@ -24,7 +24,10 @@ import java.util.Optional;
 public record ReportModel(String runId, double target, List<FrontierPoint> frontier, List<Slice> slices,
                           List<Pair> pairs, List<Example> examples, TracerConfig.Report cost, String policyUri) {
 
-    /** One frontier row: a candidate policy at a target. */
+    /**
+     * One frontier row: a candidate policy at a target. {@code certified} is true on the one row
+     * per target the target deploys; other rows are information only.
+     */
     public record FrontierPoint(double target, double delta, String family, String surrogate, String gate,
                                 boolean selected, boolean certified, Double threshold, double coverage,
                                 Double agreement, Double lower, String reason) {
@@ -44,9 +47,23 @@ public record ReportModel(String runId, double target, List<FrontierPoint> front
     public record Example(String label, String traceId, String input, String decision, Double score,
                           String surrogateLabel, String teacher) {}
 
-    /** The selected candidate at the deploy target, if the frontier has one. */
+    /**
+     * The deploy target's row: the certified one; when nothing is deployed there, the selected
+     * one (or any row of the target), whose reason says why.
+     */
     public Optional<FrontierPoint> deployed() {
-        return frontier.stream().filter(p -> p.selected() && p.target() == target).findFirst();
+        return at(target);
+    }
+
+    /** As {@link #deployed()}, at any target of the frontier. */
+    public Optional<FrontierPoint> at(double t) {
+        return frontier.stream().filter(p -> p.target() == t)
+                .min(Comparator.comparing((FrontierPoint p) -> !p.certified()).thenComparing(p -> !p.selected()));
+    }
+
+    /** The frontier's targets, ascending. */
+    public List<Double> targets() {
+        return frontier.stream().map(FrontierPoint::target).distinct().sorted().toList();
     }
 
     public Optional<Slice> overall() {

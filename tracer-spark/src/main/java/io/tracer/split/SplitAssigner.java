@@ -3,6 +3,7 @@ package io.tracer.split;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.Seeds;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -18,6 +19,12 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
@@ -35,6 +42,18 @@ import static org.apache.spark.sql.functions.when;
  * <p>Trace ids are expected to be unique and non-null (the traces stage guarantees it); the
  * result then depends only on (trace id, seed) and which rows share a label, never on the
  * partitioning or on row order.
+ *
+ * <p>Two options ({@link TracerConfig.Split}):
+ * <ul>
+ *   <li>{@code group-by = input}: the unit placed is not a row but a normalised input text
+ *       (trimmed, lower-cased, runs of white space as one space): every row with that text lands
+ *       in the unit's split. The unit's label is the smallest teacher label among its rows and
+ *       its key the text, so the rule above applies to units instead of rows.</li>
+ *   <li>{@code order = time}: units are ranked by time (a row's timestamp, a group's newest; no
+ *       timestamp counts as the oldest), ties by (u, key); the oldest train share of the units
+ *       goes to train. The newest are split between selection and calibration by the rule above
+ *       with the shares selection / (selection + calibration), stratified by label among them.</li>
+ * </ul>
  */
 public final class SplitAssigner {
     /** The stage name the split seed is derived under. */
@@ -43,6 +62,10 @@ public final class SplitAssigner {
     private static final String U = "__split_u";
     private static final String N = "__split_n";
     private static final String POS = "__split_pos";
+    private static final String KEY = "__split_key";
+    private static final String LABEL = "__split_label";
+    private static final String TIME = "__split_time";
+    private static final String RECENT = "__split_recent";
 
     private final TracerConfig.Split shares;
     private final long rootSeed;
@@ -65,11 +88,41 @@ public final class SplitAssigner {
      */
     public Dataset<Row> assign(Dataset<Row> traces) {
         requireColumns(traces, Columns.TRACE_ID, Columns.TEACHER);
+        boolean byTime = TracerConfig.Split.ORDER_TIME.equals(shares.order());
+        boolean byInput = TracerConfig.Split.GROUP_INPUT.equals(shares.groupBy());
+        if (byTime && !Arrays.asList(traces.columns()).contains(Columns.TIMESTAMP)) {
+            throw new BadInputException(ConfigKeys.SPLIT_ORDER + " = time needs a timestamp column (aliases "
+                    + ConfigKeys.TRACES_TIMESTAMP_ALIASES + "); the traces have " + Arrays.asList(traces.columns()));
+        }
+        if (!byTime && !byInput) {
+            return byHash(traces);
+        }
+        if (byInput) {
+            requireColumns(traces, Columns.INPUT);
+        }
+        // The units: rows keyed by trace id, or one per normalised input text.
+        Dataset<Row> keyed = traces.withColumn(KEY, byInput ? normalisedInput(col(Columns.INPUT)) : col(Columns.TRACE_ID));
+        Dataset<Row> units = byInput
+                ? keyed.groupBy(col(KEY)).agg(min(col(Columns.TEACHER)).as(LABEL),
+                        byTime ? max(col(Columns.TIMESTAMP)).as(TIME) : lit(null).cast("timestamp").as(TIME))
+                : keyed.select(col(KEY), col(Columns.TEACHER).as(LABEL),
+                        byTime ? col(Columns.TIMESTAMP).as(TIME) : lit(null).cast("timestamp").as(TIME));
+        Dataset<Row> assigned = (byTime ? byTime(units) : byHash(units, LABEL, KEY)).select(col(KEY), col(Columns.SPLIT));
+        return keyed.join(assigned, KEY).drop(KEY);
+    }
+
+    /** The hash rule on rows, stratified by teacher label (the default). */
+    private Dataset<Row> byHash(Dataset<Row> traces) {
+        return byHash(traces, Columns.TEACHER, Columns.TRACE_ID);
+    }
+
+    /** The hash rule on units with a label and a key column. */
+    private Dataset<Row> byHash(Dataset<Row> units, String labelCol, String keyCol) {
         double train = shares.train();
         double trainOrSelection = shares.train() + shares.selection();
 
-        WindowSpec label = Window.partitionBy(col(Columns.TEACHER));
-        WindowSpec ordered = label.orderBy(col(U), col(Columns.TRACE_ID));
+        WindowSpec label = Window.partitionBy(col(labelCol));
+        WindowSpec ordered = label.orderBy(col(U), col(keyCol));
 
         Column pos = col(POS);
         Column stratified = when(pos.lt(train), Columns.TRAIN)
@@ -80,13 +133,42 @@ public final class SplitAssigner {
                 .when(u.lt(trainOrSelection), Columns.SELECTION)
                 .otherwise(Columns.CALIBRATION);
 
-        return traces
-                .withColumn(U, io.tracer.HashSample.uniform(seed, Columns.TRACE_ID))
+        return units
+                .withColumn(U, io.tracer.HashSample.uniform(seed, keyCol))
                 .withColumn(N, count(lit(1)).over(label))
                 .withColumn(POS, row_number().over(ordered).minus(1).plus(0.5).divide(col(N)))
                 .withColumn(Columns.SPLIT,
                         when(col(N).geq(shares.minStratifiedRows()), stratified).otherwise(unstratified))
                 .drop(U, N, POS);
+    }
+
+    /**
+     * The time rule on units (KEY, LABEL, TIME): the oldest train share to train; the rest to
+     * selection and calibration by the hash rule, stratified by label among the recent units.
+     * The global ranking sees these narrow columns only.
+     */
+    private Dataset<Row> byTime(Dataset<Row> units) {
+        double selectionOfRecent = shares.selection() / (shares.selection() + shares.calibration());
+        WindowSpec all = Window.orderBy(col(TIME).asc_nulls_first(), col(U), col(KEY));
+        WindowSpec recentLabel = Window.partitionBy(col(LABEL), col(RECENT));
+        WindowSpec recentOrdered = recentLabel.orderBy(col(U), col(KEY));
+        Column pos = col(POS);
+        Column stratified = when(pos.lt(selectionOfRecent), Columns.SELECTION).otherwise(Columns.CALIBRATION);
+        Column unstratified = when(col(U).lt(selectionOfRecent), Columns.SELECTION).otherwise(Columns.CALIBRATION);
+        return units
+                .withColumn(U, io.tracer.HashSample.uniform(seed, KEY))
+                .withColumn(RECENT, row_number().over(all).minus(1).plus(0.5)
+                        .divide(count(lit(1)).over(Window.partitionBy())).geq(shares.train()))
+                .withColumn(N, count(lit(1)).over(recentLabel))
+                .withColumn(POS, row_number().over(recentOrdered).minus(1).plus(0.5).divide(col(N)))
+                .withColumn(Columns.SPLIT, when(not(col(RECENT)), lit(Columns.TRAIN))
+                        .when(col(N).geq(shares.minStratifiedRows()), stratified).otherwise(unstratified))
+                .drop(U, N, POS, RECENT);
+    }
+
+    /** Trimmed, lower-cased, runs of white space as one space: what makes two logged inputs the same query. */
+    public static Column normalisedInput(Column input) {
+        return regexp_replace(lower(trim(input)), "\\s+", " ");
     }
 
     /**

@@ -14,25 +14,26 @@
     window.addEventListener('resize', function () { c.resize(); });
   }
 
-  // --- coverage-vs-target frontier: one line per candidate pipeline, the selected one marked ---
+  // --- coverage-vs-target frontier: one dotted line per candidate on its own (information only,
+  // never a certificate), and what each target deploys (certified) as the marked line ---
   var byPipeline = {};
-  var selected = [];
   D.frontier.forEach(function (p) {
     (byPipeline[p.pipeline] = byPipeline[p.pipeline] || []).push([p.target, pct(p.coverage)]);
-    if (p.selected) { selected.push({ value: [p.target, pct(p.coverage)], name: p.pipeline }); }
   });
   var frontierSeries = Object.keys(byPipeline).sort().map(function (name) {
-    return { name: name, type: 'line', symbolSize: 7, data: byPipeline[name].sort(function (a, b) { return a[0] - b[0]; }) };
+    return { name: name + ' (information only)', type: 'line', symbolSize: 5, lineStyle: { type: 'dotted', width: 1 },
+      data: byPipeline[name].sort(function (a, b) { return a[0] - b[0]; }) };
   });
   frontierSeries.push({
-    name: 'selected', type: 'scatter', symbol: 'diamond', symbolSize: 16, z: 10,
-    itemStyle: { color: '#d62728' }, data: selected,
+    name: 'deployed (certified)', type: 'line', symbol: 'diamond', symbolSize: 14, z: 10,
+    itemStyle: { color: '#d62728' }, lineStyle: { color: '#d62728', width: 2 },
+    data: D.deployed.map(function (p) { return { value: [p.target, pct(p.coverage)], name: p.pipeline }; }),
     markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#555' }, label: { formatter: 'deploy target' },
       data: [{ xAxis: D.target }] }
   });
   var targets = D.frontier.map(function (p) { return p.target; });
   chart('chart-frontier', {
-    title: { text: 'Certified coverage by agreement target', left: 'center' },
+    title: { text: 'Coverage by agreement target: deployed (certified) and each candidate on its own', left: 'center' },
     tooltip: { trigger: 'item', formatter: function (p) { return (p.name || p.seriesName) + '<br>target ' + p.value[0] + ': ' + p.value[1] + '% handled'; } },
     legend: { bottom: 0, type: 'scroll' },
     grid: { left: 60, right: 30, top: 50, bottom: 60 },
@@ -102,7 +103,7 @@
     }]
   });
 
-  // --- cost projection: savings per day at each target's selected, certified coverage ---
+  // --- cost projection: savings per day at each target's deployed (certified) coverage ---
   chart('chart-cost', {
     title: { text: 'Projected teacher spend saved per day (' + D.cost.dailyVolume.toLocaleString('en') + ' queries/day at ' + D.cost.price + ' per call)', left: 'center', textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis' },

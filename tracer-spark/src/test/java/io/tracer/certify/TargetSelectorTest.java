@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The certify stage's rule on hand-made counts: the candidate the selection split predicts to
- * certify most is the one certified on calibration, once; the outcome is deployed or nothing.
+ * certify most is the one whose thresholds the target's sequence walks on calibration, once; the
+ * outcome is deployed or nothing; and across targets the frontier has no holes.
  */
 class TargetSelectorTest {
     /** A gated candidate whose selection and calibration splits have these per-threshold counts. */
@@ -43,8 +45,12 @@ class TargetSelectorTest {
         assertEquals(0.6, d.certificate().coverage(), 1e-12);
         // b is perfect on calibration, but the choice was made on selection: b is information only
         assertTrue(d.candidates().get(0).selected());
+        assertTrue(d.candidates().get(0).deployed());
         assertEquals(2, d.candidates().size());
-        assertTrue(!d.candidates().get(1).selected());
+        CandidateCertification other = d.candidates().get(1);
+        assertTrue(!other.selected() && !other.deployed());
+        assertTrue(other.standalone().isCertified(), "its own run would pass: shown, never deployed");
+        assertTrue(other.roles().isEmpty(), "b has no step in the target's sequence");
     }
 
     @Test
@@ -64,5 +70,42 @@ class TargetSelectorTest {
         TargetOutcome o = new TargetSelector(0.05, 0.7).select(0.95, List.of(a));
         assertInstanceOf(TargetOutcome.NothingDeployed.class, o);
         assertTrue(o.reason().contains("below the minimum useful coverage"), o.reason());
+    }
+
+    /** Global over 1,000 rows with this many agreeing. */
+    static CandidateCounts global(long selAgreeing, long calAgreeing) {
+        PipelineCandidate c = new PipelineCandidate(Family.GLOBAL, "lr", null,
+                List.of(new PolicyStage(1, null, null, Double.NaN)), Double.NaN, null, null);
+        return new CandidateCounts(c, ThresholdCounts.single(1.0, 1000, selAgreeing, 1000),
+                ThresholdCounts.single(1.0, 1000, calAgreeing, 1000));
+    }
+
+    /**
+     * The hole of issue 11: at 0.90 the selection split picks global (0.925 of all traffic agree
+     * there), calibration refuses it (0.905), while 0.92 certifies a gate. The 0.90 sequence led
+     * with the gate's strongest start and carried 0.92's predicted deployment as a fallback, so
+     * 0.90 deploys the gate rather than nothing, and no less than 0.92 does.
+     */
+    @Test
+    void aTargetWhoseChoiceFailsDeploysItsFallbackInsteadOfNothing() {
+        CandidateCounts g = global(925, 905);
+        CandidateCounts gate = candidate("sharp", counts(200, 400, 598, 780, 920), counts(200, 399, 597, 781, 918));
+        List<TargetOutcome> outcomes = new TargetSelector(0.05, 0.0).select(List.of(0.90, 0.92), List.of(g, gate));
+        TargetOutcome at90 = outcomes.get(0);
+        TargetOutcome at92 = outcomes.get(1);
+        assertEquals(Family.GLOBAL, at90.candidates().stream().filter(CandidateCertification::selected).findFirst()
+                .orElseThrow().candidate().family(), "global is the selection split's choice at 0.90");
+        assertInstanceOf(TargetOutcome.Deployed.class, at92);
+        TargetOutcome.Deployed d = assertInstanceOf(TargetOutcome.Deployed.class, at90);
+        assertEquals("sharp", d.chosen().candidate().gate());
+        assertTrue(d.coverage() >= at92.coverage(), d.coverage() + " vs " + at92.coverage());
+        assertTrue(d.tested().tested().stream().anyMatch(t -> !t.rejected()
+                && t.step().role() == io.tracer.calibrate.CertificationPlan.Role.SELECTED), "global was tested and failed");
+        // exactly one row per target carries the certificate
+        for (TargetOutcome o : outcomes) {
+            assertEquals(1, o.candidates().stream().filter(CandidateCertification::deployed).count());
+        }
+        // certified as before, global alone at 0.90 deploys nothing: the hole the sequence fills
+        assertFalse(io.tracer.calibrate.FixedSequence.run(g.calibration(), 0, 0.90, 0.05).isCertified());
     }
 }

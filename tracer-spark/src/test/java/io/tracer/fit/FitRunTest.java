@@ -11,6 +11,12 @@ import io.tracer.testing.SparkTestSession;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
 import io.tracer.traces.TraceSource;
+import io.tracer.pipeline.ScoredColumns;
+import io.tracer.split.SplitAssigner;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +35,11 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A whole fit on small synthetic traces: outcomes, the published policy, the tables. */
+/**
+ * A whole fit on small synthetic traces: outcomes, the published policy, the tables; the label
+ * space taken from train and selection only; and a second run on the same split with the
+ * calibration labels permuted, which must change nothing but the certificates.
+ */
 class FitRunTest {
     @TempDir
     static Path dir;
@@ -38,6 +50,9 @@ class FitRunTest {
     static final long TRACES = 4000;
     static final long DUPLICATES = 7;
     static final long INVALID = 5;
+    /** Rows of a label only the calibration split has (chosen so: few rows of a label split by their hash alone). */
+    static final long CALIBRATION_ONLY = 3;
+    static final String CALIBRATION_ONLY_LABEL = "zz-only-in-calibration";
 
     @BeforeAll
     static void fitOnce() {
@@ -61,7 +76,18 @@ class FitRunTest {
         Dataset<Row> invalid = generated.orderBy(col(Columns.TRACE_ID).desc()).limit((int) INVALID)
                 .withColumn(Columns.TRACE_ID, concat(col(Columns.TRACE_ID), lit("-no-teacher")))
                 .withColumn(Columns.TEACHER, lit(null).cast("string"));
-        generated.unionByName(duplicates).unionByName(invalid).write().format("delta").save(traces);
+        // A label fewer than min-stratified-rows rows carry is split by each row's own hash, so these
+        // ids land in calibration whatever else the table holds.
+        Dataset<Row> candidates = generated.orderBy(Columns.TRACE_ID).limit(60)
+                .withColumn(Columns.TRACE_ID, concat(lit("cal-only-"), col(Columns.TRACE_ID)))
+                .withColumn(Columns.TEACHER, lit(CALIBRATION_ONLY_LABEL));
+        List<String> calOnly = new SplitAssigner(config.split(), config.seed()).assign(candidates)
+                .where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION)).select(Columns.TRACE_ID).as(Encoders.STRING())
+                .collectAsList().stream().sorted().limit(CALIBRATION_ONLY).toList();
+        assertEquals(CALIBRATION_ONLY, calOnly.size());
+        Dataset<Row> calibrationOnly = candidates.where(col(Columns.TRACE_ID).isin(calOnly.toArray()));
+        generated.unionByName(duplicates).unionByName(invalid).unionByName(calibrationOnly)
+                .write().format("delta").save(traces);
         generated.unpersist();
         first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", true,
                 Optional.empty(), "fit"));
@@ -114,9 +140,17 @@ class FitRunTest {
         Dataset<Row> frontier = spark.read().format("delta").load(layout.frontier());
         long frontierRows = frontier.where(col("run_id").equalTo("run-a")).count();
         assertTrue(frontierRows >= 3);
-        assertEquals(3, frontier.where(col("run_id").equalTo("run-a").and(col("selected"))).count());
+        // one certified row per target that deploys, none elsewhere; at most one selected row per target
+        for (TargetOutcome o : first.fit().outcomes()) {
+            Dataset<Row> at = frontier.where(col("run_id").equalTo("run-a").and(col("target").equalTo(o.target())));
+            assertEquals(o.certified().isPresent() ? 1 : 0, at.where(col("certified")).count(), "target " + o.target());
+            assertTrue(at.where(col("selected")).count() <= 1);
+            o.certified().ifPresent(c -> assertEquals(c.threshold(),
+                    at.where(col("certified")).first().<Double>getAs("threshold")));
+        }
         Dataset<Row> coverage = spark.read().format("delta").load(layout.labelCoverage());
-        assertEquals(3 * 8, coverage.where(col("run_id").equalTo("run-a")).count());
+        // eight labels, plus the one only calibration has, at each of three targets
+        assertEquals(3 * 9, coverage.where(col("run_id").equalTo("run-a")).count());
         Dataset<Row> runs = spark.read().format("delta").load(layout.runs());
         assertEquals("succeeded", runs.where(col("run_id").equalTo("run-a")).first().getAs("status"));
         // the traces are a Delta table written once: version 0, in the runs table and the manifest
@@ -124,7 +158,7 @@ class FitRunTest {
         // every row read is accounted for: quarantined, a resolved duplicate, or in one split
         Row run = runs.where(col("run_id").equalTo("run-a")).first();
         long read = run.getAs("rows_read");
-        assertEquals(TRACES + DUPLICATES + INVALID, read);
+        assertEquals(TRACES + DUPLICATES + INVALID + CALIBRATION_ONLY, read);
         assertEquals(INVALID, (long) run.<Long>getAs("rows_quarantined"));
         assertEquals(DUPLICATES, (long) run.<Long>getAs("rows_duplicates"));
         assertEquals(read, run.<Long>getAs("rows_quarantined") + run.<Long>getAs("rows_duplicates")
@@ -144,11 +178,147 @@ class FitRunTest {
                 again.deployed().certified().map(c -> c.accepted()));
     }
 
+    /**
+     * A calibration row whose teacher label the surrogate cannot predict (only calibration has
+     * the label) is outside the label space: it changes neither the surrogate's width nor the
+     * gates' features, and certification counts it as a disagreement, never as an error.
+     */
     @Test
-    void calibrationRowsNeverReachTraining() {
-        Dataset<Row> train = first.fit().data().train();
-        Dataset<Row> cal = first.fit().data().calibration();
-        assertEquals(0, train.join(cal, Columns.TRACE_ID).count());
-        assertEquals(0, first.fit().zoo().outOfFold().join(cal, Columns.TRACE_ID).count());
+    void aLabelOnlyCalibrationHasIsOutsideTheLabelSpaceAndCountsAsADisagreement() {
+        FitResult fit = first.fit();
+        assertFalse(fit.data().labels().labels().contains(CALIBRATION_ONLY_LABEL));
+        assertEquals(8, fit.data().labels().size());
+        Dataset<Row> rows = fit.data().calibration().where(col(Columns.TEACHER).equalTo(CALIBRATION_ONLY_LABEL));
+        assertEquals(CALIBRATION_ONLY, rows.count());
+        assertEquals(CALIBRATION_ONLY, rows.where(col(Columns.LABEL_INDEX).isNull()).count());
+        for (var c : fit.candidates()) {
+            assertEquals(fit.data().calibrationRows(), c.calibration().n(), c.candidate().label() + " counts every row");
+            Dataset<Row> scored = c.candidate().calibration()
+                    .where(col(Columns.TEACHER).equalTo(CALIBRATION_ONLY_LABEL));
+            assertEquals(CALIBRATION_ONLY, scored.count());
+            assertEquals(0, scored.where(col(ScoredColumns.AGREE).notEqual(0.0)).count(), "never agrees");
+        }
+        Dataset<Row> coverage = spark.read().format("delta").load(layout.labelCoverage())
+                .where(col("run_id").equalTo("run-a").and(col("label").equalTo(CALIBRATION_ONLY_LABEL)));
+        assertEquals(3, coverage.count());
+        for (Row r : coverage.collectAsList()) {
+            assertEquals(CALIBRATION_ONLY, (long) r.<Long>getAs("rows"));
+            assertEquals(0L, (long) r.<Long>getAs("agreeing"));
+        }
+    }
+
+    /**
+     * The leak test: the same split with the calibration rows' teacher labels permuted among
+     * them. Nothing chosen before certification may move: the zoo's scores and winner, every
+     * model's predictions and gate scores on selection, the OOD gate, every candidate's
+     * threshold grid and selection counts, each target's selected candidate, start point and
+     * pre-registered sequence, the RSB first-stage thresholds. Only certificates may change (and
+     * do: the permuted labels agree far less).
+     */
+    @Test
+    void permutingTheCalibrationLabelsChangesNothingButTheCertificates() {
+        FitResult base = first.fit();
+        FitData data = base.data();
+        List<Row> cal = data.calibration().select(Columns.TRACE_ID, Columns.TEACHER).orderBy(Columns.TRACE_ID)
+                .collectAsList();
+        List<String> teachers = new ArrayList<>(cal.stream().map(r -> r.getString(1)).toList());
+        java.util.Collections.shuffle(teachers, new java.util.Random(17));
+        List<Row> mapping = new ArrayList<>();
+        for (int i = 0; i < cal.size(); i++) {
+            mapping.add(RowFactory.create(cal.get(i).getString(0), teachers.get(i)));
+        }
+        Dataset<Row> permutedTeacher = spark.createDataFrame(mapping, new StructType()
+                .add(Columns.TRACE_ID, DataTypes.StringType).add("permuted", DataTypes.StringType));
+        Dataset<Row> permuted = data.labels().withLabelIndex(data.calibration().join(permutedTeacher, Columns.TRACE_ID)
+                .withColumn(Columns.TEACHER, col("permuted")).drop("permuted"));
+        assertTrue(permuted.join(data.calibration().select(col(Columns.TRACE_ID), col(Columns.TEACHER).as("before")),
+                Columns.TRACE_ID).where(col(Columns.TEACHER).notEqual(col("before"))).count() > cal.size() / 2);
+        FitData shuffled = new FitData(data.request(), data.encoder(), data.labels(), data.train(), data.selection(),
+                permuted, data.rows(), data.tracesVersion());
+        FitResult again = new FitJob(spark, config, layout).fit(shuffled);
+
+        // the zoo: the same scores, the same winner
+        assertEquals(scores(base), scores(again));
+        assertEquals(base.zoo().winnerSpec().name(), again.zoo().winnerSpec().name());
+        // every model: the same predictions and gate scores on the selection split, the same gate
+        // AUCs and OOD thresholds. Up to float noise: MLlib sums gradients in the order its tasks
+        // finish, so two fits on the same rows differ in the last bits; a leak moves them far more.
+        Map<String, List<Object>> before = selectionScores(base);
+        Map<String, List<Object>> after = selectionScores(again);
+        assertEquals(before.keySet(), after.keySet());
+        int predictionsDiffer = 0;
+        double maxGateDiff = 0;
+        for (String id : before.keySet()) {
+            List<Object> b = before.get(id);
+            List<Object> a = after.get(id);
+            predictionsDiffer += b.get(0).equals(a.get(0)) ? 0 : 1;
+            for (int i = 1; i < b.size(); i++) {
+                maxGateDiff = Math.max(maxGateDiff, Math.abs((Double) b.get(i) - (Double) a.get(i)));
+            }
+        }
+        System.out.println("[leak-test] selection rows " + before.size() + ": predictions differ on " + predictionsDiffer
+                + ", largest gate score difference " + maxGateDiff);
+        assertEquals(0, predictionsDiffer, "predictions on selection");
+        assertTrue(maxGateDiff <= 1e-6, "gate scores on selection move by " + maxGateDiff);
+        base.gateAuc().forEach((g, auc) -> assertEquals(auc, again.gateAuc().get(g), 1e-6, "AUC of " + g));
+        // the OOD gate
+        assertArrayEquals(base.ood().orElseThrow().thresholds(), again.ood().orElseThrow().thresholds(), 1e-6);
+        // every candidate: grid and selection counts; RSB's first-stage threshold
+        assertEquals(base.candidates().size(), again.candidates().size());
+        for (int i = 0; i < base.candidates().size(); i++) {
+            var b = base.candidates().get(i);
+            var a = again.candidates().get(i);
+            String name = b.candidate().label() + "@" + b.candidate().target();
+            assertEquals(name, a.candidate().label() + "@" + a.candidate().target());
+            assertArrayEquals(b.selection().thresholds(), a.selection().thresholds(), 1e-6, name + ": grid");
+            assertArrayEquals(b.selection().accepted(), a.selection().accepted(), name + ": selection counts");
+            assertArrayEquals(b.selection().agreeing(), a.selection().agreeing(), name + ": selection counts");
+            double t1b = b.candidate().stages().get(0).cascadeThreshold();
+            double t1a = a.candidate().stages().get(0).cascadeThreshold();
+            assertTrue(Double.isNaN(t1b) ? Double.isNaN(t1a) : Math.abs(t1b - t1a) <= 1e-6,
+                    name + ": RSB first-stage threshold " + t1b + " vs " + t1a);
+        }
+        // every target: the selected candidate, its start, the whole pre-registered sequence
+        boolean certificateMoved = false;
+        for (TargetOutcome o : base.outcomes()) {
+            TargetOutcome p = again.outcome(o.target());
+            var bp = o.sequence().orElseThrow().plan();
+            var ap = p.sequence().orElseThrow().plan();
+            assertEquals(bp.selected(), ap.selected(), "target " + o.target());
+            assertEquals(bp.steps(), ap.steps(), "target " + o.target());
+            if (bp.selected() >= 0) {
+                // the start's grid index and scaled counts exactly; its threshold up to the float noise above
+                var bs = bp.predictions().get(bp.selected()).start();
+                var as = ap.predictions().get(ap.selected()).start();
+                assertEquals(bs.index(), as.index(), "target " + o.target() + ": start");
+                assertEquals(bs.scaledAccepted(), as.scaledAccepted(), "target " + o.target() + ": start");
+                assertEquals(bs.scaledAgreeing(), as.scaledAgreeing(), "target " + o.target() + ": start");
+                assertEquals(bs.threshold(), as.threshold(), 1e-6, "target " + o.target() + ": start threshold");
+            }
+            certificateMoved |= !o.certified().map(c -> c.accepted() + "/" + c.agreeing())
+                    .equals(p.certified().map(c -> c.accepted() + "/" + c.agreeing()));
+        }
+        assertTrue(certificateMoved, "the permuted labels do reach certification");
+    }
+
+    private static List<String> scores(FitResult fit) {
+        return fit.zoo().candidates().stream().map(c -> c.name() + "/" + c.phase() + "/" + c.rung() + "/" + c.mean()
+                + "/" + c.accuracy() + "/" + c.macroF1() + "/" + c.foldScores()).toList();
+    }
+
+    /** trace id -> prediction and every gate's score on the selection split. */
+    private static Map<String, List<Object>> selectionScores(FitResult fit) {
+        List<String> cols = new ArrayList<>(List.of(Columns.TRACE_ID, Columns.PREDICTION));
+        fit.gates().keySet().forEach(g -> cols.add(io.tracer.pipeline.GateScores.column(g)));
+        Map<String, List<Object>> out = new java.util.TreeMap<>();
+        for (Row r : fit.selection().select(cols.stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new)).collectAsList()) {
+            List<Object> v = new ArrayList<>();
+            for (int i = 1; i < r.length(); i++) {
+                v.add(r.get(i));
+            }
+            out.put(r.getString(0), v);
+        }
+        return out;
     }
 }

@@ -304,4 +304,33 @@ class DeltaWriterTest {
         assertThrows(BadInputException.class, () -> new DeltaWriter(spark, layout).write(MetricTable.RUNS, "new-run",
                 TableRows.toDataFrame(spark, MetricTable.RUNS, List.of(row))));
     }
+
+    /**
+     * The frontier table gained standalone_pass and sequence_role when only the deployed row
+     * became "certified": a frontier table of an older release gets them, old rows read null.
+     */
+    @Test
+    void aFrontierTableFromBeforeTheSequenceGainsItsColumns() {
+        LakehouseLayout layout = layout("");
+        String uri = layout.uri(MetricTable.FRONTIER);
+        List<String> added = MetricTables.addedSinceFirstRelease(MetricTables.FRONTIER);
+        assertEquals(List.of("standalone_pass", "sequence_role"), added);
+        StructType older = new StructType(java.util.Arrays.stream(MetricTable.FRONTIER.schema().fields())
+                .filter(f -> !added.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
+        spark.sql("CREATE TABLE delta.`" + uri + "` (" + older.toDDL() + ") USING delta");
+        spark.createDataFrame(List.of(RowFactory.create(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of((Object) "old-run"),
+                java.util.Collections.nCopies(older.size() - 1, null).stream()).toArray())), older)
+                .write().format("delta").mode("append").save(uri);
+
+        MetricRows.FrontierRow row = new MetricRows.FrontierRow("new-run", 0.9, 0.05, "l2d", "lr", "top1", true, true,
+                0.7, 0.6, 0.95, 0.93, 0.01, 600L, 570L, 1000L, 0.58, null, true, "lead,selected");
+        new DeltaWriter(spark, layout).write(MetricTable.FRONTIER, "new-run",
+                TableRows.toDataFrame(spark, MetricTable.FRONTIER, List.of(row)));
+        Dataset<Row> frontier = spark.read().format("delta").load(uri);
+        assertEquals(MetricTable.FRONTIER.schema().size(), frontier.schema().size());
+        assertEquals("lead,selected", frontier.where(col("run_id").equalTo("new-run")).first().getAs("sequence_role"));
+        assertTrue(frontier.where(col("run_id").equalTo("old-run")).first().isNullAt(
+                frontier.schema().fieldIndex("standalone_pass")));
+    }
 }

@@ -79,6 +79,32 @@ class OodGateTest {
         }
     }
 
+    /**
+     * Not only as many: the unscored (never accepted) rows of every candidate, on both splits, are
+     * exactly the rows the OOD gate flagged, by trace id.
+     */
+    @Test
+    void theUnscoredRowsAreExactlyTheFlaggedRows() {
+        var fit = f.fit.fit();
+        for (boolean calibration : new boolean[] {true, false}) {
+            java.util.Set<String> flagged = ids((calibration ? fit.calibration() : fit.selection())
+                    .where(col(OodGate.FLAG)));
+            assertFalse(flagged.isEmpty());
+            for (CandidateCounts c : fit.candidates()) {
+                Dataset<Row> scored = calibration ? c.candidate().calibration() : c.candidate().selection();
+                org.apache.spark.sql.Column s = col(io.tracer.pipeline.ScoredColumns.SCORE);
+                assertEquals(flagged, ids(scored.where(s.isNull().or(org.apache.spark.sql.functions.isnan(s)))),
+                        c.candidate().label() + (calibration ? " calibration" : " selection"));
+                assertEquals(flagged.size(), (calibration ? c.calibration() : c.selection()).unscored());
+            }
+        }
+    }
+
+    private static java.util.Set<String> ids(Dataset<Row> rows) {
+        return new java.util.TreeSet<>(rows.select(Columns.TRACE_ID).as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+    }
+
     @Test
     void mostOodRowsAreDeferredWhileInDistributionCoverageBarelyMoves() {
         RoutingPlan plan = PolicyPlans.load(policy);

@@ -183,7 +183,7 @@ class NotebookQueriesTest {
     }
 
     @Test
-    void coverageTrendHasTheSelectedPolicyOfEachTarget() {
+    void coverageTrendHasTheDeployedPolicyOfEachTarget() {
         List<Row> rows = run(NotebookSql.files().get("coverage_trend.sql"));
         assertEquals(TARGETS.size(), rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -199,12 +199,17 @@ class NotebookQueriesTest {
     }
 
     @Test
-    void frontierAtTargetKeepsOnlyThatTargetWithTheSelectedFamilyFirst() {
+    void frontierAtTargetKeepsOnlyThatTargetWithTheDeployedRowFirst() {
         List<Row> rows = run(NotebookSql.files().get("frontier_at_target.sql"));
         assertFalse(rows.isEmpty());
         rows.forEach(r -> assertEquals(Double.parseDouble(TARGET), r.<Double>getAs("target"), 1e-12));
-        assertTrue(rows.get(0).<Boolean>getAs("selected"));
-        assertEquals(1, rows.stream().filter(r -> r.<Boolean>getAs("selected")).count());
+        // the fit published a policy at this target (the audit above reads it): exactly one row is
+        // certified, it comes first and names its place in the sequence; at most one is selected
+        assertEquals(1, rows.stream().filter(r -> r.<Boolean>getAs("certified")).count());
+        assertTrue(rows.get(0).<Boolean>getAs("certified"));
+        assertNotNull(rows.get(0).getAs("sequence_role"), "the deployed candidate has a step in the sequence");
+        rows.forEach(r -> assertNotNull(r.getAs("standalone_pass"), "written by this release"));
+        assertTrue(rows.stream().filter(r -> r.<Boolean>getAs("selected")).count() <= 1);
     }
 
     @Test

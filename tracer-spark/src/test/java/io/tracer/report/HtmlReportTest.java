@@ -59,6 +59,15 @@ class HtmlReportTest {
         assertFalse(m.group(1).contains("NaN"));
     }
 
+    /** What is certified is "agreement at least the target"; the bound is a per-threshold figure. */
+    @Test
+    void theHeaderSaysWhatIsCertifiedAndTheBoundIsNotACertificate() {
+        String html = HtmlReport.render(model("a", "b"));
+        assertTrue(html.contains("Certified: agreement at least 0.900"), html.substring(0, 2000));
+        assertTrue(html.contains("a per-threshold figure, not a certificate"));
+        assertFalse(html.toLowerCase(java.util.Locale.ROOT).contains("certified lower bound"));
+    }
+
     @Test
     void nothingDeployedSaysSo() {
         ReportModel m = model("a", "b");

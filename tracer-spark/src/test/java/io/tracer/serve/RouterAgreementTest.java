@@ -190,6 +190,72 @@ class RouterAgreementTest {
         assertTrue(a.handled > 0 && a.ood > 0, a.toString());
     }
 
+    /** T above 1: only first-stage rows with 1 + s1 >= T are handled, by both routers; stage 2 never is. */
+    @Test
+    void rsbThresholdAboveOneKeepsOnlyFirstStageRows() {
+        double t1 = quantile(lr, logistic, 0.5);
+        double t = 1.0 + quantile(lr, logistic, 0.8);
+        assertTrue(t > 1.0);
+        Agreement a = compare("rsb-above-one", Method.RSB, List.of(new PolicyStage(1, lr, logistic, t1),
+                new PolicyStage(2, xgb, boostedOnXgb, Double.NaN)), t);
+        a.assertMixed();
+        assertEquals(0, a.byStage[2], "a second-stage score is at most 1: " + a);
+        assertEquals(a.handled, a.byStage[1], a.toString());
+        // about a fifth of the rows pass 1 + s1 >= T, fewer than the half the first stage takes
+        assertTrue(a.handled < 0.35 * a.rows, a.toString());
+    }
+
+    /**
+     * Ties: a threshold equal to a score that occurs is accepted (>=) by both routers. The
+     * threshold is a score both compute bit for bit (so the float edge of
+     * {@link #aThresholdOnARowsExactScoreIsTheOnlyFloatEdge} cannot hide a difference); for RSB
+     * both the first-stage threshold and the policy threshold sit on occurring scores.
+     */
+    @Test
+    void aThresholdOnAnOccurringScoreIsAcceptedByBothRouters() {
+        List<PolicyStage> l2d = List.of(new PolicyStage(1, lr, logistic, Double.NaN));
+        double onARow = middle(bitIdenticalScores("tie-probe-l2d", Method.L2D, l2d));
+        Agreement a = compare("lr-logistic-tie", Method.L2D, l2d, onARow);
+        a.assertMixed();
+        assertTrue(a.exactTies > 0, "a row scores exactly the threshold and is handled by both: " + a);
+
+        List<PolicyStage> rsb = List.of(new PolicyStage(1, lr, logistic, onARow),
+                new PolicyStage(2, xgb, boostedOnXgb, Double.NaN));
+        // second-stage rows score their s2, below 1
+        double t = middle(bitIdenticalScores("tie-probe-rsb", Method.RSB, rsb).stream().filter(x -> x < 1.0).toList());
+        Agreement r = compare("rsb-tie", Method.RSB, rsb, t);
+        r.assertMixed();
+        assertTrue(r.byStage[1] > 0 && r.byStage[2] > 0, r.toString());
+        assertTrue(r.exactTies > 0, "a second-stage row scores exactly T: " + r);
+        assertTrue(r.firstStageTies > 0, "a row with s1 = t1 exactly goes to stage 1 in both: " + r);
+    }
+
+    /**
+     * A NaN first-stage gate score (an embedding with a NaN coordinate: the logistic surrogate's
+     * probabilities are NaN, so is top1) is not accepted by stage 1 and goes to stage 2, whose
+     * XGBoost surrogate reads NaN as missing and scores it: both routers hand such rows to stage 2.
+     * Spark's bare geq once kept them at stage 1 with a NaN score, deferred, while the Spark-free
+     * router handled them.
+     */
+    @Test
+    void aNaNFirstStageScoreGoesToStageTwoInBothRouters() {
+        GateModel top1Lr = RouterFixtures.gate("top1", lr, gateRows);
+        GateModel top1Xgb = RouterFixtures.gate("top1", xgb, gateRows);
+        Dataset<Row> nanRows = test.limit(60)
+                .withColumn(Columns.TRACE_ID, concat(lit("nan-"), col(Columns.TRACE_ID)))
+                .withColumn(Columns.EMBEDDING, transform(col(Columns.EMBEDDING),
+                        (v, i) -> org.apache.spark.sql.functions.when(i.equalTo(0), lit(Float.NaN)).otherwise(v)));
+        double t1 = quantile(lr, top1Lr, 0.5);
+        double t = quantile(xgb, top1Xgb, 0.2);
+        List<PolicyStage> stages = List.of(new PolicyStage(1, lr, top1Lr, t1), new PolicyStage(2, xgb, top1Xgb, Double.NaN));
+        Agreement a = compare("rsb-nan-first-stage", Method.RSB, stages, t, false, null,
+                test.unionByName(nanRows));
+        a.assertMixed();
+        assertEquals(60, a.nanFirstStage, "every NaN row was seen: " + a);
+        assertTrue(a.nanHandledByStage2 > 0, "NaN first-stage rows are handled by stage 2: " + a);
+        assertEquals(0, a.nanHandledByStage1, a.toString());
+    }
+
     /** The distance itself, not only the decision: bit-identical to OodGate's Spark expression after the round trip. */
     @Test
     void oodDistancesAreBitIdenticalToSparks() {
@@ -323,6 +389,29 @@ class RouterAgreementTest {
         throw new IllegalStateException("every gate score is the same");
     }
 
+    /** Scores of {@link #test} that Spark and the Spark-free router compute bit for bit, for a policy at threshold 0.5. */
+    private static List<Double> bitIdenticalScores(String name, Method method, List<PolicyStage> stages) {
+        LoadedPolicy policy = RouterFixtures.publish(root(name), method, stages, 0.5, labels, DIM, true, null);
+        List<Row> routed = new BatchRouter(PolicyPlans.load(policy)).route(test)
+                .select(Columns.EMBEDDING, RouteColumns.SCORE).collectAsList();
+        SparkFreeRouter router = SparkFreeRouter.load(policy.uri(), conf);
+        List<Double> same = new java.util.ArrayList<>();
+        for (Row r : routed) {
+            double d = router.route(RouterFixtures.embedding(r)).score();
+            if (!r.isNullAt(1) && Double.doubleToLongBits(r.getDouble(1)) == Double.doubleToLongBits(d)) {
+                same.add(d);
+            }
+        }
+        assertTrue(same.size() > routed.size() / 4, name + ": only " + same.size() + " of " + routed.size()
+                + " scores are bit-identical");
+        return same;
+    }
+
+    /** The median of {@code scores}. */
+    private static double middle(List<Double> scores) {
+        return scores.stream().sorted().toList().get(scores.size() / 2);
+    }
+
     private static double[] scores(SurrogateModel s, GateModel g) {
         return GateScores.add(s.predict(test), g, "s").select("s").collectAsList().stream()
                 .mapToDouble(r -> r.getDouble(0)).sorted().toArray();
@@ -381,6 +470,14 @@ class RouterAgreementTest {
             assertEquals(r.getString(6), d.reason(), name + " row " + id + " reason");
             assertEquals(r.getString(7), d.detail(), name + " row " + id + " reason detail");
             a.add(d, sparkScore);
+            a.exactTies += handled && sparkScore == threshold ? 1 : 0;
+            a.firstStageTies += method == Method.RSB && d.stage() == 1
+                    && sparkScore == 1.0 + stages.get(0).cascadeThreshold() ? 1 : 0;
+            if (id.startsWith("nan-")) {
+                a.nanFirstStage++;
+                a.nanHandledByStage1 += d.stage() == 1 ? 1 : 0;
+                a.nanHandledByStage2 += d.stage() == 2 ? 1 : 0;
+            }
         }
         // One line per policy so the figures can be read off the test output.
         System.out.println("[router-agreement] " + a);
@@ -397,6 +494,11 @@ class RouterAgreementTest {
         int ood;
         int width;
         int gateScore;
+        int exactTies;
+        int firstStageTies;
+        int nanFirstStage;
+        int nanHandledByStage1;
+        int nanHandledByStage2;
         double maxScoreDiff;
         final int[] byStage = new int[3];
 
@@ -432,7 +534,10 @@ class RouterAgreementTest {
                     + " (stage1 " + byStage[1] + ", stage2 " + byStage[2] + "); deferred: gate_score " + gateScore
                     + ", out_of_distribution " + ood + ", unseen_feature_width " + width
                     + "; scores bit-identical on " + exactScores + "/" + (rows - width) + " scored rows, max |diff| "
-                    + maxScoreDiff;
+                    + maxScoreDiff + (exactTies + firstStageTies == 0 ? "" : "; handled on an exact tie: "
+                    + exactTies + " at T, " + firstStageTies + " at t1")
+                    + (nanFirstStage == 0 ? "" : "; NaN first-stage rows " + nanFirstStage + ": stage 2 handled "
+                    + nanHandledByStage2 + ", stage 1 " + nanHandledByStage1);
         }
     }
 }

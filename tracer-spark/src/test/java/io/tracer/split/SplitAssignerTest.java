@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SplitAssignerTest {
-    static final TracerConfig.Split SHARES = new TracerConfig.Split(0.6, 0.2, 0.2, 10);
+    static final TracerConfig.Split SHARES = new TracerConfig.Split(0.6, 0.2, 0.2, 10, "hash", "trace-id");
+    static final TracerConfig.Split BY_TIME = new TracerConfig.Split(0.6, 0.2, 0.2, 10, "time", "trace-id");
+    static final TracerConfig.Split BY_INPUT = new TracerConfig.Split(0.6, 0.2, 0.2, 10, "hash", "input");
     /** Label sizes: three stratified (one exactly at the threshold), three rare. */
     static final Map<String, Integer> SIZES = Map.of(
             "big", 1000, "mid", 237, "small", 55, "edge", 10, "rare9", 9, "rare1", 1);
@@ -164,5 +166,91 @@ class SplitAssignerTest {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> new SplitAssigner(SHARES, 42).assign(traces.drop(Columns.TEACHER)));
         assertTrue(e.getMessage().contains(Columns.TEACHER), e.getMessage());
+    }
+
+    /**
+     * group-by = input: a query logged twice under two ids (and any spelling that normalises to
+     * the same text) lands in one split, whatever its ids and teacher labels; distinct texts still
+     * split about 60/20/20.
+     */
+    @Test
+    void groupingByInputPutsEveryCopyOfATextInOneSplit() {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> base = spark.range(3000)
+                .withColumn(Columns.TRACE_ID, concat(lit("a-"), col("id").cast("string")))
+                .withColumn(Columns.INPUT, concat(lit("Query number "), col("id").cast("string")))
+                .withColumn(Columns.TEACHER, concat(lit("l"), org.apache.spark.sql.functions.pmod(col("id"), lit(5))
+                        .cast("string")))
+                .drop("id");
+        // retries: the first 600 queries again, under other ids, other spacing and case, some relabelled
+        Dataset<Row> retries = base.limit(600)
+                .withColumn(Columns.TRACE_ID, concat(lit("retry-"), col(Columns.TRACE_ID)))
+                .withColumn(Columns.INPUT, concat(lit("  "), org.apache.spark.sql.functions.upper(
+                        org.apache.spark.sql.functions.regexp_replace(col(Columns.INPUT), " ", "   ")), lit(" ")))
+                .withColumn(Columns.TEACHER, when(org.apache.spark.sql.functions.length(col(Columns.TRACE_ID)).lt(10),
+                        lit("other")).otherwise(col(Columns.TEACHER)));
+        Dataset<Row> all = base.unionByName(retries);
+        Map<String, String> byId = splitById(new SplitAssigner(BY_INPUT, 42).assign(all));
+        assertEquals(3600, byId.size());
+        int differ = 0;
+        for (int i = 0; i < 600; i++) {
+            String original = byId.get("a-" + i);
+            differ += original.equals(byId.get("retry-a-" + i)) ? 0 : 1;
+        }
+        assertEquals(0, differ, "a retry lands in its original's split");
+        // by trace id (the default), retries scatter
+        Map<String, String> plain = splitById(new SplitAssigner(SHARES, 42).assign(all));
+        int scattered = 0;
+        for (int i = 0; i < 600; i++) {
+            scattered += plain.get("a-" + i).equals(plain.get("retry-a-" + i)) ? 0 : 1;
+        }
+        assertTrue(scattered > 200, "by id, " + scattered + " of 600 retries land elsewhere");
+        long cal = byId.values().stream().filter(Columns.CALIBRATION::equals).count();
+        assertTrue(Math.abs(cal / 3600.0 - 0.2) < 0.03, "calibration share " + cal / 3600.0);
+        assertEquals(byId, splitById(new SplitAssigner(BY_INPUT, 42).assign(all.repartition(5))));
+    }
+
+    /**
+     * order = time: training takes the oldest 60%, selection and calibration the newest 40%
+     * (about half each, every label spread over both); rows without a timestamp count as the
+     * oldest; without a timestamp column the option is refused by name.
+     */
+    @Test
+    void orderingByTimeGivesTheNewestRowsToSelectionAndCalibration() {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> rows = spark.range(2000)
+                .withColumn(Columns.TRACE_ID, concat(lit("t-"), col("id").cast("string")))
+                .withColumn(Columns.TEACHER, concat(lit("l"), org.apache.spark.sql.functions.pmod(col("id"), lit(4))
+                        .cast("string")))
+                // ids are shuffled against time: time = a hash of the id
+                .withColumn(Columns.TIMESTAMP, when(col("id").lt(20), lit(null).cast("timestamp"))
+                        .otherwise(org.apache.spark.sql.functions.timestamp_seconds(
+                                org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.xxhash64(col("id")),
+                                        lit(100_000_000L)))))
+                .drop("id");
+        Dataset<Row> assigned = new SplitAssigner(BY_TIME, 42).assign(rows).cache();
+        Row train = assigned.where(col(Columns.SPLIT).equalTo(Columns.TRAIN))
+                .agg(org.apache.spark.sql.functions.max(Columns.TIMESTAMP), org.apache.spark.sql.functions.count(lit(1)))
+                .first();
+        Row recent = assigned.where(col(Columns.SPLIT).notEqual(Columns.TRAIN))
+                .agg(org.apache.spark.sql.functions.min(Columns.TIMESTAMP), org.apache.spark.sql.functions.count(lit(1)))
+                .first();
+        assertEquals(1200, train.getLong(1));
+        assertEquals(800, recent.getLong(1));
+        assertTrue(train.getTimestamp(0).before(recent.getTimestamp(0)), "every train row is older");
+        assertEquals(20, assigned.where(col(Columns.TIMESTAMP).isNull().and(col(Columns.SPLIT).equalTo(Columns.TRAIN)))
+                .count(), "no timestamp: the oldest");
+        for (String split : List.of(Columns.SELECTION, Columns.CALIBRATION)) {
+            List<Row> perLabel = assigned.where(col(Columns.SPLIT).equalTo(split)).groupBy(Columns.TEACHER).count()
+                    .collectAsList();
+            assertEquals(4, perLabel.size(), split + " has every label");
+            long n = perLabel.stream().mapToLong(r -> r.getLong(1)).sum();
+            assertTrue(Math.abs(n - 400) <= 4, split + ": " + n);
+        }
+        assertEquals(splitById(assigned), splitById(new SplitAssigner(BY_TIME, 42).assign(rows.repartition(3))));
+        assigned.unpersist();
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new SplitAssigner(BY_TIME, 42).assign(traces));
+        assertTrue(e.getMessage().contains("tracer.split.order"), e.getMessage());
     }
 }

@@ -1,0 +1,140 @@
+package io.tracer.pipeline;
+
+import io.tracer.Columns;
+import io.tracer.calibrate.ThresholdCounts;
+import io.tracer.gate.GateModel;
+import io.tracer.gate.GateTrainer;
+import io.tracer.ood.OodGate;
+import io.tracer.policy.CascadeScore;
+import io.tracer.testing.SparkTestSession;
+import io.tracer.zoo.Features;
+import io.tracer.zoo.LabelIndex;
+import io.tracer.zoo.SurrogateModel;
+import io.tracer.zoo.SurrogatePipelines;
+import io.tracer.zoo.SurrogateSpec;
+import io.tracer.zoo.SurrogateZoo;
+import io.tracer.zoo.SyntheticClusters;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * RSB's cascade expression row by row against {@link CascadeScore} (the rule both routers
+ * follow), NaN and null first-stage scores and OOD rows included; and the first stage chosen on
+ * the selection split only.
+ */
+class RsbFamilyTest {
+    static final double T1 = 0.6;
+    static Dataset<Row> firstStage;
+    static SurrogateModel second;
+    static GateModel secondGate;
+
+    @BeforeAll
+    static void fit() {
+        Dataset<Row> rows = SyntheticClusters.make(600, 4, 8, 0.6, 5);
+        LabelIndex labels = LabelIndex.fromTeacher(rows);
+        Dataset<Row> prepared = Features.add(labels.withLabelIndex(rows)).cache();
+        SurrogateSpec spec = SurrogateZoo.byName("lr-1e-3", 8, 4);
+        second = new SurrogateModel(spec, labels, SurrogatePipelines.build(spec, 8, 4, 11).fit(prepared));
+        secondGate = new GateTrainer().train("top1", second.predictWithAgree(prepared), 5);
+        // A stand-in first stage: the same surrogate's answers, with first-stage gate scores set per row:
+        // above t1, exactly t1, below, NaN, null; every seventh row flagged out of distribution.
+        Column bucket = pmod(xxhash64(col(Columns.TRACE_ID)), lit(5));
+        Column s1 = when(bucket.equalTo(0), lit(0.9)).when(bucket.equalTo(1), lit(T1))
+                .when(bucket.equalTo(2), lit(0.2)).when(bucket.equalTo(3), lit(Double.NaN))
+                .otherwise(lit(null).cast("double"));
+        firstStage = second.predictWithAgree(prepared)
+                .withColumn(GateScores.column("top1"), s1)
+                .withColumn(OodGate.FLAG, pmod(xxhash64(col(Columns.TRACE_ID), lit(1)), lit(7)).equalTo(0))
+                .cache();
+    }
+
+    @Test
+    void cascadeScoresEveryRowAsCascadeScoreDoes() {
+        Dataset<Row> out = RsbFamily.cascade(firstStage, "top1", T1, second, secondGate);
+        // the rows carry what every family's scored rows carry: the per-label tables group by teacher
+        assertEquals(List.of(Columns.TRACE_ID, Columns.TEACHER, Columns.LABEL_INDEX),
+                Arrays.asList(out.columns()).subList(0, 3));
+        assertEquals(0, out.where(col(Columns.TEACHER).isNull()).count());
+        Map<String, Double> s2 = new HashMap<>();
+        for (Row r : GateScores.add(second.predict(firstStage.drop(Columns.PREDICTION, Columns.PROBABILITY,
+                        "rawPrediction")), secondGate, "s2").select(Columns.TRACE_ID, "s2").collectAsList()) {
+            s2.put(r.getString(0), r.getDouble(1));
+        }
+        Map<String, Row> first = new HashMap<>();
+        for (Row r : firstStage.select(Columns.TRACE_ID, GateScores.column("top1"), Columns.AGREE, Columns.PREDICTION,
+                OodGate.FLAG).collectAsList()) {
+            first.put(r.getString(0), r);
+        }
+        int[] seen = new int[3];
+        int nanOrNullToStage2 = 0;
+        for (Row r : out.select(Columns.TRACE_ID, ScoredColumns.SCORE, ScoredColumns.STAGE, ScoredColumns.AGREE)
+                .collectAsList()) {
+            Row f = first.get(r.getString(0));
+            double s1 = f.isNullAt(1) ? Double.NaN : f.getDouble(1);
+            boolean firstHandles = CascadeScore.firstStageHandles(s1, T1);
+            double expected = f.getBoolean(4) ? Double.NaN : CascadeScore.combine(s1, T1, s2.get(r.getString(0)));
+            double score = r.isNullAt(1) ? Double.NaN : r.getDouble(1);
+            assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(score),
+                    r.getString(0) + ": s1 " + s1 + " score " + score + " expected " + expected);
+            assertEquals(firstHandles ? 1 : 2, r.getInt(2), r.getString(0) + " stage");
+            if (firstHandles) {
+                assertEquals(f.getDouble(2), r.getDouble(3), "stage-1 rows carry the first stage's agree");
+            }
+            seen[r.getInt(2)]++;
+            nanOrNullToStage2 += Double.isNaN(s1) && r.getInt(2) == 2 ? 1 : 0;
+        }
+        assertEquals(600, seen[1] + seen[2]);
+        assertTrue(seen[1] > 150 && seen[2] > 300, "stage 1: " + seen[1] + ", stage 2: " + seen[2]);
+        assertTrue(nanOrNullToStage2 > 150, "NaN and null first-stage scores go to stage 2: " + nanOrNullToStage2);
+    }
+
+    @Test
+    void theTieAtTheFirstStageThresholdStaysAtStageOne() {
+        Row r = RsbFamily.cascade(firstStage.where(col(GateScores.column("top1")).equalTo(T1)
+                        .and(col(OodGate.FLAG).unary_$bang())), "top1", T1, second, secondGate)
+                .agg(org.apache.spark.sql.functions.min(ScoredColumns.STAGE),
+                        org.apache.spark.sql.functions.min(ScoredColumns.SCORE)).first();
+        assertEquals(1, r.getInt(0));
+        assertEquals(1.0 + T1, r.getDouble(1), 0.0);
+    }
+
+    /** The first stage is chosen on selection counts; calibration contributes its size only. */
+    @Test
+    void theFirstStageIsTheL2dCandidateTheSelectionSplitPredictsToCertifyMost() {
+        double[] t = {0.9, 0.7, 0.5, 0.3, 0.1};
+        long[] acc = {200, 400, 600, 800, 1000};
+        ThresholdCounts strong = new ThresholdCounts(t, acc, new long[] {200, 400, 598, 700, 800}, 1000, 0);
+        ThresholdCounts weak = new ThresholdCounts(t, acc, new long[] {199, 390, 560, 700, 800}, 1000, 0);
+        ThresholdCounts perfect = new ThresholdCounts(t, acc, acc, 1000, 0);
+        CandidateCounts a = l2d("a", weak, perfect);
+        CandidateCounts b = l2d("b", strong, new ThresholdCounts(t, new long[5], new long[5], 1000, 1000));
+        Optional<RsbFamily.FirstStage> f = RsbFamily.firstStage(List.of(a, b), 0.95, 0.05);
+        assertEquals("b", f.orElseThrow().l2d().candidate().gate(), "b is stronger on selection");
+        assertEquals(0.5, f.get().predicted().threshold(), 0.0, "t1 is b's predicted certified threshold");
+        // nothing predicted to certify: no first stage, whatever calibration says
+        assertTrue(RsbFamily.firstStage(List.of(l2d("c", new ThresholdCounts(t, acc, new long[] {150, 300, 450, 600, 750},
+                1000, 0), perfect)), 0.95, 0.05).isEmpty());
+    }
+
+    static CandidateCounts l2d(String gate, ThresholdCounts selection, ThresholdCounts calibration) {
+        PipelineCandidate c = new PipelineCandidate(Family.L2D, "lr", gate,
+                List.of(new PolicyStage(1, null, null, Double.NaN)), Double.NaN, null, null);
+        return new CandidateCounts(c, selection, calibration);
+    }
+}
