@@ -11,8 +11,13 @@ public enum MetricTable {
     RUNS("runs", MetricTables.RUNS,
             "One row per run: what ran, on which traces, how many rows, which policy it published."),
     FRONTIER("frontier", MetricTables.FRONTIER,
-            "One row per (target, family): the certification outcome of each candidate policy; selected marks "
-                    + "the one chosen at each target."),
+            "One row per (target, candidate that served the target or has a step in its pre-registered sequence). "
+                    + "Only the row marked certified is a certificate: the pipeline and threshold the target deploys, "
+                    + "whose sequence certified agreement at least the target (docs/guarantee.md). Every other row "
+                    + "shows that candidate's own run on calibration, computed after the choice, for information "
+                    + "only: keeping the best of those runs would not keep the guarantee. selected marks the "
+                    + "candidate the selection split chose; the deployed one can differ (the sequence's lead or "
+                    + "fallback step, sequence_role)."),
     CANDIDATES("candidates", MetricTables.CANDIDATES,
             "One row per fit the zoo made (each successive-halving rung a surrogate reached, the winner's "
                     + "cross-fit and its final fit), with the rows it saw, and one row per gate."),

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * docs/tables.md and the tables describe each other: each metric table's section opens with the
  * table comment, and its column list is the schema, in order, with the same types and the same
- * comments (what DESCRIBE TABLE shows). Backticks in the docs are markdown only.
+ * comments (what DESCRIBE TABLE shows). Backticks and bold markers in the docs are markdown only.
  */
 class TablesDocTest {
     /** {@code | `column` | type | meaning |} */
@@ -56,8 +56,8 @@ class TablesDocTest {
         }
     }
 
-    /** Markdown to the plain text of a comment: lines joined, backticks dropped. */
+    /** Markdown to the plain text of a comment: lines joined, backticks and bold markers dropped. */
     static String plain(String markdown) {
-        return markdown.replace("\n", " ").replace("`", "").strip();
+        return markdown.replace("\n", " ").replace("`", "").replace("**", "").strip();
     }
 }
