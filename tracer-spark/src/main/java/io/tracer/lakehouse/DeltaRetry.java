@@ -22,6 +22,13 @@ public final class DeltaRetry {
 
     private DeltaRetry() {}
 
+    /** A race tracer sees itself (not through Delta's exceptions): another writer's change is in flight. */
+    public static final class RaceLost extends RuntimeException {
+        public RaceLost(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /**
      * Runs {@code write}; when Delta refuses its commit because another writer committed a
      * conflicting change, waits a little (randomised, growing) and runs it again.
@@ -64,7 +71,8 @@ public final class DeltaRetry {
      */
     public static boolean isConcurrentModification(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
+            if (t instanceof RaceLost
+                    || t instanceof io.delta.exceptions.DeltaConcurrentModificationException
                     || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException
                     // two writers putting the same commit file: the loser sees it already there
                     || t instanceof java.nio.file.FileAlreadyExistsException

@@ -122,7 +122,9 @@ public final class DeltaWriter {
      * The quarantine is appended to this way ({@code io.tracer.traces.TraceLoader}).
      */
     public String prepare(MetricTable table) {
-        ensure(table.definition());
+        DeltaRetry.run("the metric table " + table.name(), () -> {
+            ensure(table.definition());
+        });
         return layout.catalogTable(table).orElseGet(() -> layout.uri(table));
     }
 
@@ -229,7 +231,18 @@ public final class DeltaWriter {
                     + (name.isPresent() ? " LOCATION " + literal(uri) : ""));
             LOG.debug("created metric table {} at {}", sqlName, uri);
         }
-        Detail detail = detail(sqlName);
+        Detail detail;
+        try {
+            detail = detail(sqlName);
+        } catch (Exception e) {
+            // Delta's AnalysisException is checked to javac but thrown unchecked by Scala: catch Exception.
+            if (!exists && mentions(e, "DELTA_MISSING_DELTA_TABLE")) {
+                // Another run created the table's log directory and has not put its first commit yet,
+                // so our CREATE ... IF NOT EXISTS found nothing to do and nothing to read: retry.
+                throw new DeltaRetry.RaceLost("metric table " + sqlName + " is being created by another run", e);
+            }
+            throw sneaky(e);
+        }
         if (name.isPresent() && !sameLocation(detail.location(), uri)) {
             LOG.warn("catalog table {} is at {}, not at {} under the lakehouse root: tracer reads and writes the "
                     + "catalog table", name.get(), detail.location(), uri);

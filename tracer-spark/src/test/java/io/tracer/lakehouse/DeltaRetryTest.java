@@ -38,4 +38,13 @@ class DeltaRetryTest {
         assertTrue(DeltaRetry.isConcurrentModification(new RuntimeException(
                 "[DELTA_CONCURRENT_APPEND] ConcurrentAppendException: Files were added")));
     }
+
+    @Test
+    void aTableAnotherRunIsCreatingIsRetried() {
+        // Seen when two fits create one metric table at once: the loser's DESCRIBE finds a log
+        // directory without its first commit.
+        RuntimeException missing = new RuntimeException("[DELTA_MISSING_DELTA_TABLE] `file:/x/history` is not a Delta table.");
+        assertTrue(DeltaRetry.isConcurrentModification(new DeltaRetry.RaceLost("history is being created", missing)));
+        assertFalse(DeltaRetry.isConcurrentModification(missing), "a table that is simply missing is not retried");
+    }
 }
