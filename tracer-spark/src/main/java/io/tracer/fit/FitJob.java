@@ -13,15 +13,22 @@ public final class FitJob {
     private final SparkSession spark;
     private final TracerConfig config;
     private final LakehouseLayout layout;
+    private final StageObserver observer;
 
     public FitJob(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this(spark, config, layout, StageObserver.NONE);
+    }
+
+    /** @param observer told as each stage ends ({@link StageClock}) */
+    public FitJob(SparkSession spark, TracerConfig config, LakehouseLayout layout, StageObserver observer) {
         this.spark = spark;
         this.config = config;
         this.layout = layout;
+        this.observer = observer;
     }
 
     public FitResult run(FitRequest request) {
-        StageClock clock = new StageClock(spark, request.runId());
+        StageClock clock = new StageClock(spark, request.runId(), observer);
         try {
             LoadStage.Loaded loaded = clock.run(new LoadStage(spark, config.traces(), layout), request);
             EmbedStage.Embedded embedded = loaded.needsEmbedding()
@@ -39,7 +46,7 @@ public final class FitJob {
      * RSB, certification. A test runs it on the same split with the calibration labels permuted.
      */
     public FitResult fit(FitData data) {
-        StageClock clock = new StageClock(spark, data.request().runId());
+        StageClock clock = new StageClock(spark, data.request().runId(), observer);
         try {
             return fit(data, clock);
         } finally {

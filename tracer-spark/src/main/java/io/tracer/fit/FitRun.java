@@ -53,11 +53,18 @@ public final class FitRun {
     private final SparkSession spark;
     private final TracerConfig config;
     private final LakehouseLayout layout;
+    private final StageObserver observer;
 
     public FitRun(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
+        this(spark, config, layout, StageObserver.NONE);
+    }
+
+    /** @param observer told as each fit stage ends ({@link StageClock}) */
+    public FitRun(SparkSession spark, TracerConfig config, LakehouseLayout layout, StageObserver observer) {
         this.spark = spark;
         this.config = config;
         this.layout = layout;
+        this.observer = observer;
     }
 
     public Finished run(FitRequest request) {
@@ -72,7 +79,7 @@ public final class FitRun {
         try {
             List<String> notes = new ArrayList<>();
             notes.add(steps.beforeFit());
-            FitResult fit = new FitJob(spark, config, layout).run(request);
+            FitResult fit = new FitJob(spark, config, layout, observer).run(request);
             Optional<Publication> publication = new PolicyPublisher(spark, config, layout).publish(fit);
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
             new FitTables(spark, layout).write(fit);

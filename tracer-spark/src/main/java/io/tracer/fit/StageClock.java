@@ -20,6 +20,7 @@ public final class StageClock {
 
     private final SparkSession spark;
     private final String runId;
+    private final StageObserver observer;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private String current;
     private String description;
@@ -27,8 +28,14 @@ public final class StageClock {
     private long startedNanos;
 
     public StageClock(SparkSession spark, String runId) {
+        this(spark, runId, StageObserver.NONE);
+    }
+
+    /** @param observer told as each phase ends, after its seconds are taken */
+    public StageClock(SparkSession spark, String runId, StageObserver observer) {
         this.spark = spark;
         this.runId = runId;
+        this.observer = observer;
         WarnOnce.reset();
     }
 
@@ -70,8 +77,10 @@ public final class StageClock {
             double s = (System.nanoTime() - startedNanos) / 1e9;
             seconds.merge(current, s, Double::sum);
             LOG.info("{}", line(current, description, rows, s, WarnOnce.drainRepeats()));
+            String ended = current;
             current = null;
             spark.sparkContext().clearJobGroup();
+            observer.stageEnded(ended);
         }
     }
 

@@ -106,10 +106,15 @@ public final class RsbFamily {
         LOG.info("rsb at target {}: training a second {} on {} deferred train rows (first gate {} < {})",
                 target, secondSpec.name(), Math.min(rows, maxRows) + (rows > maxRows ? " of " + rows : ""),
                 gateName, t1);
+        long t0 = System.nanoTime();
         ZooResult second = zooTrainer.train(trainOn, List.of(secondSpec));
+        long t1Nanos = System.nanoTime();
         GateModel secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
         second.outOfFold().unpersist();
         deferred.unpersist();
+        LOG.info("rsb at target {}: second stage trained in {} s (surrogate {} s, {} gate {} s)", target,
+                String.format("%.1f", (System.nanoTime() - t0) / 1e9), String.format("%.1f", (t1Nanos - t0) / 1e9),
+                gateName, String.format("%.1f", (System.nanoTime() - t1Nanos) / 1e9));
 
         return Optional.of(new PipelineCandidate(Family.RSB, firstSurrogate.spec().name() + ">" + secondSpec.name(),
                 gateName,
