@@ -27,8 +27,9 @@ public final class ScaleBenchmark {
     public static final long HELD_OUT_FIRST_ID = 1_000_000_000L;
 
     /** What one run measures. */
+    /** @param liveHeap whether each fit also measures the driver's live heap at stage ends ({@link ScaleFit}) */
     public record Request(List<Long> sizes, long heldOutRows, String dataDir, int dim, int labels, double noise,
-                          List<String> passThrough) {}
+                          boolean liveHeap, List<String> passThrough) {}
 
     /** A child JVM's command: the same java with the same flags and classpath, running TracerCli. */
     static List<String> childCommand(List<String> tracerArgs) {
@@ -54,6 +55,9 @@ public final class ScaleBenchmark {
             generateIfMissing(traces, size, 0, request);
             List<String> args = new ArrayList<>(List.of("bench", "scale-fit", "--traces", traces, "--heldout", heldOut,
                     "--lakehouse", data + "/lake-" + size, "--run-id", "scale-" + size));
+            if (request.liveHeap()) {
+                args.add("--live-heap");
+            }
             args.addAll(request.passThrough());
             LOG.info("scale: fitting {} traces in a fresh JVM", size);
             rows.add(readJson(runChild(args, "scale-fit " + size)));

@@ -6,6 +6,7 @@ import io.tracer.fit.FitRequest;
 import io.tracer.fit.FitResult;
 import io.tracer.fit.FitRun;
 import io.tracer.fit.RowAccounting;
+import io.tracer.fit.StageObserver;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.RoutingPlan;
@@ -47,12 +48,22 @@ public final class ScaleFit {
      * @param heldOutUri a disjoint draw of the same population (Delta), never read by the fit
      */
     public Map<String, Object> run(String tracesUri, String heldOutUri, String runId) {
+        return run(tracesUri, heldOutUri, runId, false);
+    }
+
+    /**
+     * @param liveHeap also measure the driver's live heap at each stage end
+     *                 ({@link ProcessPeaks#liveHeapAtStageEnds}): the collections' seconds are taken
+     *                 out of fit_seconds, but they shrink the heap and disturb the timings
+     */
+    public Map<String, Object> run(String tracesUri, String heldOutUri, String runId, boolean liveHeap) {
         Map<String, Object> row = new LinkedHashMap<>();
         FitResult fit;
         double fitSeconds;
         try (ProcessPeaks peaks = ProcessPeaks.start()) {
             long t0 = System.nanoTime();
-            FitRun.Finished done = new FitRun(spark, config, layout, peaks.liveHeapAtStageEnds())
+            FitRun.Finished done = new FitRun(spark, config, layout,
+                    liveHeap ? peaks.liveHeapAtStageEnds() : StageObserver.NONE)
                     .run(new FitRequest(TraceSource.of(tracesUri), runId, true, Optional.empty(), "bench scale"));
             // the full collections at stage ends are the benchmark's, not the fit's
             fitSeconds = (System.nanoTime() - t0) / 1e9 - peaks.forcedGcSeconds();
@@ -62,17 +73,19 @@ public final class ScaleFit {
             row.put("fit_seconds", fitSeconds);
             row.put("stage_seconds", fit.stageSeconds());
             row.put("peak_heap_mb", Math.round(peaks.peakHeapAfterGcMb()));
-            row.put("peak_live_heap_mb", Math.round(peaks.peakLiveHeapMb()));
-            Map<String, Object> byStage = new LinkedHashMap<>();
-            for (ProcessPeaks.StageHeap h : peaks.stageHeaps()) {
-                Map<String, Object> at = new LinkedHashMap<>();
-                at.put("heap_mb", mb(h.heapBytes()));
-                at.put("block_cache_mb", mb(h.blockCacheBytes()));
-                at.put("live_mb", mb(h.liveBytes()));
-                byStage.put(h.stage(), at);
+            if (liveHeap) {
+                row.put("peak_live_heap_mb", Math.round(peaks.peakLiveHeapMb()));
+                Map<String, Object> byStage = new LinkedHashMap<>();
+                for (ProcessPeaks.StageHeap h : peaks.stageHeaps()) {
+                    Map<String, Object> at = new LinkedHashMap<>();
+                    at.put("heap_mb", mb(h.heapBytes()));
+                    at.put("block_cache_mb", mb(h.blockCacheBytes()));
+                    at.put("live_mb", mb(h.liveBytes()));
+                    byStage.put(h.stage(), at);
+                }
+                row.put("heap_at_stage_end", byStage);
+                row.put("forced_gc_seconds", peaks.forcedGcSeconds());
             }
-            row.put("heap_at_stage_end", byStage);
-            row.put("forced_gc_seconds", peaks.forcedGcSeconds());
             row.put("peak_rss_mb", Math.round(ProcessPeaks.peakRssMb()));
             row.put("heap_max_mb", Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
             Map<String, Object> accounting = new LinkedHashMap<>();

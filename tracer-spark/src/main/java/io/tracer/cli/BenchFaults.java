@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,7 +23,8 @@ final class BenchFaults extends SparkCommand {
     @Option(names = "--seed", description = "Seed of the schedule and of the synthetic traces (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Working directory (default: a new temporary one).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Local working directory: the soak kills processes "
+            + "on this machine, so its lakehouse is a local one (default: a new temporary directory).")
     Path dir;
 
     @Option(names = "--child-heap", description = "Heap of each killed JVM (default ${DEFAULT-VALUE}).")
@@ -34,11 +36,25 @@ final class BenchFaults extends SparkCommand {
             Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tracer-faults");
             JobShell here = JobShell.inSession(job.spark(), work);
             FaultSoak.Request req = new FaultSoak.Request(work, kills, seed, System.getProperty("java.class.path"),
-                    childHeap, args -> TracerCli.commandLine(here).execute(args.toArray(String[]::new)));
+                    childHeap, args -> rerun(here, args));
             BenchCommand.print(new FaultSoak(job.spark()).run(req));
             return TracerCli.EXIT_OK;
         } catch (IOException e) {
             throw new TracerException("fault soak: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A re-run in this JVM. It prints its own summary, which goes to stderr with the logs: stdout
+     * carries this benchmark's JSON alone, so {@code > soak.json} is valid JSON.
+     */
+    private static int rerun(JobShell here, java.util.List<String> args) {
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return TracerCli.commandLine(here).execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
         }
     }
 }
