@@ -1,6 +1,7 @@
 package io.tracer.route;
 
 import io.tracer.BadInputException;
+import io.tracer.serve.RouterException;
 import io.tracer.Columns;
 import io.tracer.embed.EncoderInfo;
 import io.tracer.embed.MiniLmEncoder;
@@ -129,8 +130,14 @@ public final class BatchRouter {
         if (encode) {
             in = spreadForEncoding(in, spark.sparkContext().defaultParallelism());
         }
-        // Built on the driver first: a policy the kernel cannot read fails here, not in every task.
-        KernelCache.get(plan.portable());
+        // Built on the driver first: a policy the kernel cannot read fails here, not in every task,
+        // and as bad input (exit 2) naming the policy: its files, not the job, are what is wrong.
+        try {
+            KernelCache.get(plan.portable());
+        } catch (RouterException e) {
+            throw new BadInputException("policy " + plan.portable().origin() + " cannot be routed: " + firstLine(e)
+                    + "; publish the policy again or route with another version", e);
+        }
         Broadcast<PortablePolicy> policy = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(plan.portable());
         RDD<InternalRow> routed = InternalFrames.rows(in).toJavaRDD()
@@ -179,5 +186,12 @@ public final class BatchRouter {
                     + " (dim " + policy.dim() + "), and the built-in encoder is " + MiniLmEncoder.ID
                     + " (dim " + MiniLmEncoder.DIM + "); embed the inputs with the policy's encoder first");
         }
+    }
+
+    /** The message's first line: a native library's message may carry its whole stack. */
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 }

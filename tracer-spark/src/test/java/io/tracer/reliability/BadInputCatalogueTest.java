@@ -99,6 +99,13 @@ class BadInputCatalogueTest {
         assertTrue(Files.exists(lake.resolve("policies/versions/baseline/manifest.json")));
     }
 
+    /** The cheap fit with an XGBoost surrogate, for the case that damages its native file. */
+    static final List<String> XGB_FIT = List.of("--target", "0.8",
+            "-Dtracer.zoo.skip=[mlp-1, mlp-2, lr-1e-4, lr-1e-3, lr-1e-2]", "-Dtracer.zoo.add=[xgb]",
+            "-Dzoo.folds=2", "-Dgate.candidates=[top1]", "-Dpipeline.families=[global]",
+            "-Dcalibrate.targets=[0.8]", "-Dcalibrate.grid-size=50", "-Dood.enabled=false",
+            "-Dreport.enabled=false");
+
     static List<String> fit(Path traces, String runId, Object... more) {
         return Cli.args("fit", "--traces", Fixtures.uri(traces), "--run-id", runId, "--no-publish",
                 "--lakehouse", Fixtures.uri(lake), Cli.CHEAP_FIT, List.of(more));
@@ -361,6 +368,24 @@ class BadInputCatalogueTest {
             Files.write(f, java.util.Arrays.copyOf(b, b.length / 3));
             return route(Fixtures.uri(p), traffic(d), d, id);
         }, (id, r) -> assertFalse(Files.exists(dir.resolve(id).resolve("routed")), "no partial output")));
+        all.add(c("route-native-model-truncated", "route", 2, List.of("surrogate.xgb", "cannot be routed"), null,
+                (d, id) -> {
+            // An XGBoost surrogate: the portable export carries the booster as a native file, which
+            // the kernel reads when it is built (after the manifest and portable.json parsed fine).
+            Path caseLake = d.resolve("xgb-lake");
+            Path traces = Fixtures.jsonl(d.resolve("traces.jsonl"), Fixtures.traces(N));
+            Cli.Result fitted = Cli.run(spark, dir, Cli.args("fit", "--traces", Fixtures.uri(traces), "--run-id",
+                    id + "-fit", "--lakehouse", Fixtures.uri(caseLake), XGB_FIT));
+            assertEquals(0, fitted.exit(), fitted.toString());
+            Path version = caseLake.resolve("policies/versions/" + id + "-fit");
+            Path booster = version.resolve("stage1/portable/surrogate.xgb");
+            assertTrue(Files.exists(booster), "the fit published no XGBoost surrogate at " + booster + "; it wrote "
+                    + listing(caseLake.resolve("policies")) + "\n" + fitted);
+            byte[] b = Files.readAllBytes(booster);
+            Files.write(booster, java.util.Arrays.copyOf(b, b.length / 10));
+            Files.deleteIfExists(booster.resolveSibling(".surrogate.xgb.crc"));
+            return route(Fixtures.uri(version), traffic(d), d, id);
+        }, (id, r) -> assertFalse(Files.exists(dir.resolve(id).resolve("routed")), "no partial output")));
         all.add(c("route-missing-input", "route", 2, List.of("nope.jsonl", "not found"), null,
                 (d, id) -> route(policyRoot, Fixtures.uri(d.resolve("nope.jsonl")), d, id)));
         all.add(c("route-empty-input", "route", 2, List.of("traffic.jsonl", "empty"), null,
@@ -379,7 +404,18 @@ class BadInputCatalogueTest {
             })).toList();
             return audit(policyRoot, Fixtures.uri(Fixtures.jsonl(d.resolve("traffic.jsonl"), ts)), id);
         }));
-        return all.stream();
+        // -Dcatalogue.case=<id> runs one case (its fixture still needs the shared baseline policy).
+        String only = System.getProperty("catalogue.case", "").strip();
+        return all.stream().filter(c -> only.isEmpty() || c.id().equals(only));
+    }
+
+    static List<String> listing(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
     }
 
     static String traffic(Path d) throws IOException {
