@@ -1,5 +1,6 @@
 package io.tracer.lakehouse;
 
+import io.tracer.Messages;
 import io.tracer.TracerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +46,12 @@ public final class DeltaRetry {
                 }
                 if (attempt >= ATTEMPTS) {
                     throw new TracerException("gave up writing " + what + " after " + attempt
-                            + " attempts: other writers kept committing conflicting changes (" + firstLine(e)
+                            + " attempts: other writers kept committing conflicting changes (" + Messages.firstLine(e)
                             + "); nothing of this write was committed, run it again", e);
                 }
                 long wait = BASE_MILLIS * attempt + ThreadLocalRandom.current().nextLong(BASE_MILLIS * attempt);
                 LOG.warn("writing {}: another writer committed first ({}); attempt {} of {} in {} ms",
-                        what, firstLine(e), attempt + 1, ATTEMPTS, wait);
+                        what, Messages.firstLine(e), attempt + 1, ATTEMPTS, wait);
                 sleep(wait);
             }
         }
@@ -89,12 +90,6 @@ public final class DeltaRetry {
             }
         }
         return false;
-    }
-
-    static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static void sleep(long millis) {

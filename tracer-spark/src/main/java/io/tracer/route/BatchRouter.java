@@ -1,12 +1,13 @@
 package io.tracer.route;
 
 import io.tracer.BadInputException;
-import io.tracer.serve.RouterException;
 import io.tracer.Columns;
+import io.tracer.Messages;
 import io.tracer.embed.EncoderInfo;
 import io.tracer.embed.MiniLmEncoder;
 import io.tracer.pipeline.Family;
 import io.tracer.serve.PortablePolicy;
+import io.tracer.serve.RouterException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
@@ -135,7 +136,7 @@ public final class BatchRouter {
         try {
             KernelCache.get(plan.portable());
         } catch (RouterException e) {
-            throw new BadInputException("policy " + plan.portable().origin() + " cannot be routed: " + firstLine(e)
+            throw new BadInputException("policy " + plan.portable().origin() + " cannot be routed: " + Messages.firstLine(e)
                     + "; publish the policy again or route with another version", e);
         }
         Broadcast<PortablePolicy> policy = JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -186,12 +187,5 @@ public final class BatchRouter {
                     + " (dim " + policy.dim() + "), and the built-in encoder is " + MiniLmEncoder.ID
                     + " (dim " + MiniLmEncoder.DIM + "); embed the inputs with the policy's encoder first");
         }
-    }
-
-    /** The message's first line: a native library's message may carry its whole stack. */
-    private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage()).strip();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 }
