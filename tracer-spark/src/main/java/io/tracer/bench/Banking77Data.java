@@ -4,6 +4,7 @@ import io.tracer.lakehouse.MetricTable;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
+import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.LoadedTraces;
@@ -34,10 +35,11 @@ public record Banking77Data(String trainUri, String testUri, double embedSeconds
         LoadedTraces loaded = new TraceLoader(spark, config.traces())
                 .load(TraceSource.of(csvUri), new DeltaWriter(spark, layout).prepare(MetricTable.QUARANTINE),
                         "bench-banking77");
-        Dataset<Row> embedded = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
-                .embed(loaded.valid()).embedded();
-        embedded.select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
+        EmbedResult result = new Embedder(spark, config.embed(), Optional.of(layout.embeddingCache()))
+                .embed(loaded.valid());
+        result.embedded().select(Columns.TRACE_ID, Columns.INPUT, Columns.TEACHER, Columns.EMBEDDING)
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(outUri);
+        result.unpersist();
         loaded.valid().unpersist();
         return outUri;
     }

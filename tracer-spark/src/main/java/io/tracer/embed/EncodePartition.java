@@ -55,7 +55,8 @@ final class EncodePartition implements MapPartitionsFunction<Row, Row> {
                 }
                 if (!input.hasNext()) {
                     if (!finished && done > 0) {
-                        LOG.info("embedding partition {}: finished {} rows at {} rows/s", partition, done, rate());
+                        // debug: tasks are small (Embedder.TEXTS_PER_TASK), and the driver logs the progress
+                        LOG.debug("embedding partition {}: finished {} rows at {} rows/s", partition, done, rate());
                     }
                     finished = true;
                     return false;

@@ -70,6 +70,7 @@ public final class SplitStage implements FitStage<EmbedStage.Embedded, FitData> 
         Dataset<Row> selection = rows.where(col(Columns.SPLIT).equalTo(Columns.SELECTION)).drop(Columns.FOLD);
         Dataset<Row> calibration = rows.where(col(Columns.SPLIT).equalTo(Columns.CALIBRATION)).drop(Columns.FOLD);
         Map<String, Long> counts = splitCounts(rows);
+        input.release().run(); // the rows above are persisted now; the embed stage's vectors are not read again
         long nTrain = counts.getOrDefault(Columns.TRAIN, 0L);
         long nSel = counts.getOrDefault(Columns.SELECTION, 0L);
         long nCal = counts.getOrDefault(Columns.CALIBRATION, 0L);

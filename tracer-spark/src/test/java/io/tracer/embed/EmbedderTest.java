@@ -99,6 +99,50 @@ class EmbedderTest {
         assertEquals(50, rest.embedded().filter(size(col(Columns.EMBEDDING)).equalTo(384)).count());
     }
 
+    /**
+     * The embedded table joins the cache's vectors (only those these traces need) with the ones
+     * just encoded: a text gets the same vector from either, a cache holding other texts adds
+     * nothing, and a hash the cache holds twice (two runs appended it at once) still gives one row
+     * per trace.
+     */
+    @Test
+    void vectorsFromTheCacheMatchFreshOnesAndDuplicatesInTheCacheAddNoRows(@TempDir Path dir) {
+        String cache = dir.resolve("cache").toUri().toString();
+        Embedder embedder = new Embedder(spark, config(true), Optional.of(cache));
+        // Fresh: the first 30 traces (30 distinct texts), no cache yet.
+        EmbedResult fresh = embedder.embed(traces().limit(30));
+        Map<String, List<Object>> freshVectors = vectorsById(fresh.embedded());
+        fresh.unpersist();
+        // Another text the traces below do not have, and every cached row twice.
+        embedder.embed(spark.createDataFrame(List.of(RowFactory.create("x", "a text no trace below has", "l0")),
+                traces().schema())).unpersist();
+        spark.read().format("delta").load(cache).write().format("delta").mode("append").save(cache);
+        assertEquals(62, spark.read().format("delta").load(cache).count());
+
+        EmbedResult mixed = embedder.embed(traces());
+        assertEquals(40, mixed.distinctTexts());
+        assertEquals(30, mixed.cachedTexts());
+        assertEquals(10, mixed.newlyEmbedded());
+        Map<String, List<Object>> mixedVectors = vectorsById(mixed.embedded());
+        assertEquals(50, mixed.embedded().count(), "one row per trace, however often the cache holds a hash");
+        assertEquals(50, mixedVectors.size());
+        freshVectors.forEach((id, v) -> assertEquals(v, mixedVectors.get(id), "trace " + id));
+        // t40..t49 repeat t0..t9's texts: one from the cache, the other the same vector.
+        for (int i = 40; i < 50; i++) {
+            assertEquals(mixedVectors.get("t" + (i - 40)), mixedVectors.get("t" + i), "trace t" + i);
+        }
+        mixed.unpersist();
+    }
+
+    private static Map<String, List<Object>> vectorsById(Dataset<Row> embedded) {
+        Map<String, List<Object>> out = new java.util.TreeMap<>();
+        for (Row r : embedded.select(Columns.TRACE_ID, Columns.EMBEDDING).collectAsList()) {
+            assertEquals(384, r.getList(1).size(), "trace " + r.getString(0));
+            out.put(r.getString(0), r.getList(1));
+        }
+        return out;
+    }
+
     @Test
     void worksWithoutCache() {
         EmbedResult r = new Embedder(spark, config(false), Optional.empty()).embed(traces().limit(5));
