@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
  * or the platform sets it; a plain local launch falls back to tracer.spark.default-master.
  */
 public final class SparkSessions {
+    /** Delta's own default for spark.databricks.delta.snapshotPartitions. */
+    static final int DELTA_DEFAULT_SNAPSHOT_PARTITIONS = 50;
+
     private SparkSessions() {}
 
     public static SparkSession create(String appName, TracerConfig config) {
@@ -25,11 +28,15 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        if (conf.get("spark.master", "").startsWith("local")) {
-            // Delta rebuilds table state with 50 partitions by default: on one machine that is
-            // 50 tiny tasks per metric-table commit. The tables here are small.
-            conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
-        }
+        // Delta rebuilds a table's state (its log replay) with 50 shuffle partitions by default:
+        // 50 tiny tasks for every table a run opens, each a few KB of log. On one machine that
+        // is most of a small run's time; on a cluster each task costs a scheduling round trip
+        // (0.15-0.3 s on a standalone cluster of one-core executors, so 5-10 s per table).
+        // Delta checkpoints a table every 10 commits, so a replay reads one checkpoint and a few
+        // commit files: shuffle-partitions tasks (at most Delta's 50) are plenty for it.
+        conf.setIfMissing("spark.databricks.delta.snapshotPartitions",
+                Integer.toString(conf.get("spark.master", "").startsWith("local")
+                        ? 2 : Math.min(DELTA_DEFAULT_SNAPSHOT_PARTITIONS, shufflePartitions)));
         return SparkSession.builder().config(conf);
     }
 }
