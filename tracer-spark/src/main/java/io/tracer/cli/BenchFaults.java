@@ -23,9 +23,10 @@ final class BenchFaults extends SparkCommand {
     @Option(names = "--seed", description = "Seed of the schedule and of the synthetic traces (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Local working directory: the soak kills processes "
-            + "on this machine, so its lakehouse is a local one (default: a new temporary directory).")
-    Path dir;
+    @Option(names = "--dir", paramLabel = "DIR", description = "Local working directory, a path or a file: URI: the "
+            + "soak kills processes on this machine, so its lakehouse is a local one (default: a new temporary "
+            + "directory).")
+    String dir;
 
     @Option(names = "--child-heap", description = "Heap of each killed JVM (default ${DEFAULT-VALUE}).")
     String childHeap = "2g";
@@ -33,7 +34,7 @@ final class BenchFaults extends SparkCommand {
     @Override
     int run(JobContext job) {
         try {
-            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tracer-faults");
+            Path work = dir != null ? Files.createDirectories(localDir(dir)) : Files.createTempDirectory("tracer-faults");
             JobShell here = JobShell.inSession(job.spark(), work);
             FaultSoak.Request req = new FaultSoak.Request(work, kills, seed, System.getProperty("java.class.path"),
                     childHeap, args -> rerun(here, args));
@@ -42,6 +43,34 @@ final class BenchFaults extends SparkCommand {
         } catch (IOException e) {
             throw new TracerException("fault soak: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code --dir} as a local path: a plain path, or a file: URI taken as the path it names (read
+     * as a plain path, "file:/x" would become a folder named "file:" under the working directory).
+     * Any other scheme is refused: the killed processes and their lakehouse live on this machine.
+     */
+    static Path localDir(String value) {
+        String v = value.trim();
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(v);
+        } catch (java.net.URISyntaxException e) {
+            return Path.of(v);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null) {
+            return Path.of(v);
+        }
+        if (!scheme.equalsIgnoreCase("file")) {
+            throw new io.tracer.BadInputException("bench faults --dir " + value + ": the soak kills processes on this "
+                    + "machine and needs a local directory (a path or a file: URI), not a " + scheme + ": URI");
+        }
+        if (uri.getPath() == null || uri.getPath().isEmpty()) {
+            throw new io.tracer.BadInputException("bench faults --dir " + value + ": a file: URI needs an absolute "
+                    + "path, such as file:/tmp/soak");
+        }
+        return Path.of(uri.getPath());
     }
 
     /**
