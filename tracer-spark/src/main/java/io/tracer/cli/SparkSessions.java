@@ -30,8 +30,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // Delta rebuilds a table's state (its log replay) with 50 shuffle partitions by default:
         // 50 tiny tasks for every table a run opens, each a few KB of log. On one machine that
-        // is most of a small run's time; on a cluster each task costs a scheduling round trip
-        // (0.15-0.3 s on a standalone cluster of one-core executors, so 5-10 s per table).
+        // adds seconds to every table a small run touches; on a cluster each task costs a
+        // scheduling round trip (0.15-0.3 s on a standalone cluster of one-core executors, so
+        // 5-10 s per table).
         // Delta checkpoints a table every 10 commits, so a replay reads one checkpoint and a few
         // commit files: shuffle-partitions tasks (at most Delta's 50) are plenty for it.
         conf.setIfMissing("spark.databricks.delta.snapshotPartitions",
