@@ -186,8 +186,7 @@ public final class Embedder {
                 if (sizes[c] == 0) {
                     continue;
                 }
-                Dataset<Row> chunk = chunks == 1 ? missing
-                        : missing.where(pmod(xxhash64(col(TEXT_HASH)), lit(chunks)).equalTo(c));
+                Dataset<Row> chunk = chunks == 1 ? missing : missing.where(chunkOf(chunks).equalTo(c));
                 Dataset<Row> vectors = encode(chunk, sizes[c]).persist(StorageLevel.MEMORY_AND_DISK());
                 fresh.add(vectors);
                 appendToCache(vectors, uri);
@@ -207,10 +206,15 @@ public final class Embedder {
             sizes[0] = count;
             return sizes;
         }
-        for (Row r : missing.groupBy(pmod(xxhash64(col(TEXT_HASH)), lit(chunks)).as("chunk")).count().collectAsList()) {
+        for (Row r : missing.groupBy(chunkOf(chunks).as("chunk")).count().collectAsList()) {
             sizes[((Number) r.get(0)).intValue()] = r.getLong(1);
         }
         return sizes;
+    }
+
+    /** The chunk a text belongs to: a hash bucket, so chunks are disjoint and the same on a re-run. */
+    private static Column chunkOf(int chunks) {
+        return pmod(xxhash64(col(TEXT_HASH)), lit(chunks));
     }
 
     private static StructType vectorSchema() {
