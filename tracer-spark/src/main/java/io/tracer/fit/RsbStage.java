@@ -7,12 +7,16 @@ import io.tracer.gate.GateTrainer;
 import io.tracer.pipeline.CandidateCounter;
 import io.tracer.pipeline.CandidateCounts;
 import io.tracer.pipeline.RsbFamily;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +58,8 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
                 Seeds.derive(config.seed(), "rsb"), config.pipeline().rsbRows());
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
         List<Callable<Optional<CandidateCounts>>> builds = new ArrayList<>();
+        // One scored cut per first-stage gate, shared by the targets whose first stage uses it.
+        Map<String, Dataset<Row>> firstScored = new LinkedHashMap<>();
         for (double target : config.calibrate().frontierTargets()) {
             Optional<RsbFamily.FirstStage> first = RsbFamily.firstStage(counted.l2d(), target,
                     config.calibrate().delta());
@@ -65,15 +71,25 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
                 LOG.info("rsb at target {}: the first stage already handles everything, skipped", target);
                 continue;
             }
+            Dataset<Row> firstRows = firstScored.computeIfAbsent(first.get().l2d().candidate().gate(),
+                    gate -> RsbFamily.scoreFirstStage(surrogate.zoo().outOfFold(),
+                            first.get().l2d().candidate().stages().get(0).gate()));
             builds.add(() -> rsb.build(target, surrogate.winner(), surrogate.zoo().winnerSpec(), first.get(),
-                            surrogate.zoo().outOfFold(), scored.selection(), scored.calibration())
+                            firstRows, scored.selection(), scored.calibration())
                     .map(counter::count));
         }
-        List<CandidateCounts> cascades = new ArrayList<>();
-        for (Optional<CandidateCounts> c : inParallel(builds)) {
-            c.ifPresent(cascades::add);
+        try {
+            // Scored here, once each, so the parallel builds read the cut instead of racing to compute it.
+            firstScored.forEach((gate, rows) -> LOG.info("rsb: {} out-of-fold train rows scored by first-stage gate {}",
+                    rows.count(), gate));
+            List<CandidateCounts> cascades = new ArrayList<>();
+            for (Optional<CandidateCounts> c : inParallel(builds)) {
+                c.ifPresent(cascades::add);
+            }
+            return counted.with(cascades);
+        } finally {
+            firstScored.values().forEach(Dataset::unpersist);
         }
-        return counted.with(cascades);
     }
 
     /**

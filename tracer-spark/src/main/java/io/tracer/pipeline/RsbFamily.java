@@ -77,20 +77,35 @@ public final class RsbFamily {
     }
 
     /**
+     * The first surrogate's out-of-fold train rows scored by one first-stage gate (column
+     * {@code rsb_s1}), persisted: every target whose first stage uses that gate filters this one
+     * cut by its own t1, instead of scoring the out-of-fold rows again (a boosted gate over 50,000
+     * rows is several seconds a target). The caller unpersists it once the cascades are built.
+     */
+    public static Dataset<Row> scoreFirstStage(Dataset<Row> outOfFold, GateModel firstGate) {
+        return Lineage.persistCut(GateScores.add(outOfFold, firstGate, FIRST_SCORE)
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD, FIRST_SCORE));
+    }
+
+    /** The first-stage gate's score on {@link #scoreFirstStage}'s rows. */
+    static final String FIRST_SCORE = "rsb_s1";
+
+    /**
      * @param first      the first stage ({@link #firstStage}); its predicted threshold is t1
-     * @param outOfFold  the first surrogate's out-of-fold train predictions (with fold)
+     * @param firstScored the first surrogate's out-of-fold train predictions (with fold) scored by
+     *                   the first stage's gate ({@link #scoreFirstStage} with that gate)
      * @param selection  selection rows predicted by the first surrogate and scored by its gates
      * @param calibration the same for calibration rows
      */
     public Optional<PipelineCandidate> build(double target, SurrogateModel firstSurrogate, SurrogateSpec secondSpec,
-                                             FirstStage first, Dataset<Row> outOfFold, Dataset<Row> selection,
+                                             FirstStage first, Dataset<Row> firstScored, Dataset<Row> selection,
                                              Dataset<Row> calibration) {
         String gateName = first.l2d().candidate().gate();
         GateModel firstGate = first.l2d().candidate().stages().get(0).gate();
         double t1 = first.predicted().threshold();
-        Dataset<Row> deferred = Lineage.persistCut(GateScores.add(outOfFold, firstGate, "rsb_s1")
+        Dataset<Row> deferred = Lineage.persistCut(firstScored
                 // what the first stage does not accept, NaN and null scores included (CascadeScore's rule)
-                .where(not(ScoredColumns.accepts(col("rsb_s1"), t1)))
+                .where(not(ScoredColumns.accepts(col(FIRST_SCORE), t1)))
                 .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
         Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
                 countDistinct(col(Columns.LABEL_INDEX))).first();
@@ -131,15 +146,15 @@ public final class RsbFamily {
         boolean flagged = java.util.Arrays.asList(firstStage.columns()).contains(OodGate.FLAG);
         Dataset<Row> renamed = firstStage
                 .select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.FEATURES), col(Columns.LABEL_INDEX),
-                        col(GateScores.column(gateName)).as("rsb_s1"),
+                        col(GateScores.column(gateName)).as(FIRST_SCORE),
                         col(Columns.AGREE).as("rsb_agree1"), col(Columns.PREDICTION).as("rsb_label1"),
                         flagged ? col(OodGate.FLAG) : lit(false).as(OodGate.FLAG));
         Dataset<Row> predicted = SurrogateModel.addAgree(second.predict(renamed));
         Dataset<Row> scored = GateScores.add(predicted, secondGate, "rsb_s2");
         // CascadeScore's NaN rule: a NaN or null first-stage score is not accepted, so the row goes to stage 2.
-        Column firstHandles = ScoredColumns.accepts(col("rsb_s1"), t1);
+        Column firstHandles = ScoredColumns.accepts(col(FIRST_SCORE), t1);
         // The OOD flag (from the first stage's prediction) overrides both stages, as in routing.
-        Column score = when(firstHandles, lit(1.0).plus(col("rsb_s1"))).otherwise(col("rsb_s2"));
+        Column score = when(firstHandles, lit(1.0).plus(col(FIRST_SCORE))).otherwise(col("rsb_s2"));
         // The same leading columns as the single-stage families' rows (per-label tables group by teacher).
         return scored.select(col(Columns.TRACE_ID), col(Columns.TEACHER), col(Columns.LABEL_INDEX),
                 OodGate.neverAcceptedWhenOod(scored, score).as(ScoredColumns.SCORE),
