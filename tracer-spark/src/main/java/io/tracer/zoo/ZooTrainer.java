@@ -49,8 +49,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  *   the fold models' predictions of their held-out folds are the out-of-fold rows the gates (and
  *   RSB's second stages) learn from, since predictions on rows a model was fitted on would be
  *   over-confident.</li>
- *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
- *   published.</li>
+   *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
+ *   published. It does not depend on the folds, so it shares their step.</li>
  * </ol>
  *
  * <p>Fits of a step are submitted from a small driver thread pool ({@code tracer.zoo.parallelism})
@@ -119,21 +119,15 @@ public final class ZooTrainer {
                 labels.size(), dim);
         List<CandidateScore> scores = new ArrayList<>();
         SurrogateSpec winner = specs.size() == 1 ? specs.get(0) : search(keyed, n, specs, dim, scores);
-        CrossFit crossFit = crossFit(winner, keyed, n, dim);
+        CrossFit crossFit = crossFit(winner, keyed, n, dim, () -> fitAll(winner, prepared, n, dim));
         scores.add(crossFit.score());
-
-        spark.sparkContext().setJobGroup("zoo/" + winner.name() + "/final", "zoo: fit the winner on every row", false);
-        try {
-            Fitted fin = fitAll(winner, prepared, n, dim);
-            scores.add(new CandidateScore(winner.name(), winner.kind().name(), config.metric(), CandidateScore.FINAL,
-                    -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, fin.seconds(),
-                    fin.iterations(), fin.converged()));
-            LOG.info("zoo: winner {} fitted on all {} train rows in {} s{}", winner.name(), n,
-                    String.format("%.1f", fin.seconds()), iterationNote(fin));
-            return new ZooResult(scores, winner, fin.model(), crossFit.outOfFold());
-        } finally {
-            spark.sparkContext().clearJobGroup();
-        }
+        Fitted fin = crossFit.winnerOnAll();
+        scores.add(new CandidateScore(winner.name(), winner.kind().name(), config.metric(), CandidateScore.FINAL,
+                -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, fin.seconds(),
+                fin.iterations(), fin.converged()));
+        LOG.info("zoo: winner {} fitted on all {} train rows in {} s{}", winner.name(), n,
+                String.format("%.1f", fin.seconds()), iterationNote(fin));
+        return new ZooResult(scores, winner, fin.model(), crossFit.outOfFold());
     }
 
     // --- search ------------------------------------------------------------------------------
@@ -218,23 +212,31 @@ public final class ZooTrainer {
 
     // --- cross-fit ---------------------------------------------------------------------------
 
-    private record CrossFit(CandidateScore score, Dataset<Row> outOfFold) {}
+    private record CrossFit(CandidateScore score, Dataset<Row> outOfFold, Fitted winnerOnAll) {}
 
-    /** The winner's k-fold fit on the out-of-fold sample: fold scores and out-of-fold rows. */
-    private CrossFit crossFit(SurrogateSpec spec, Dataset<Row> keyed, long n, int dim) {
+    /**
+     * The winner's k-fold fit on the out-of-fold sample (fold scores and out-of-fold rows), and its
+     * fit on every row ({@code onAll}). The k + 1 fits are independent, so they share the pool:
+     * run one after the other, the last fold ran alone with a thread idle, then the fit on every
+     * row alone again. The fit on every row goes first, since at scale it is the longest.
+     */
+    private CrossFit crossFit(SurrogateSpec spec, Dataset<Row> keyed, long n, int dim, Callable<Fitted> onAll) {
         double share = Math.min(1.0, (double) config.outOfFoldRows() / n);
         Dataset<Row> sampled = share >= 1.0 ? keyed : keyed.where(col(KEY).lt(share));
         TrainingPartitions.Sized sample = TrainingPartitions.persist(sampled.drop(KEY), "zoo out-of-fold sample");
         try {
             Folds folds = folds(sample.rows());
             int k = folds.ids().length;
-            List<Callable<Fitted>> jobs = new ArrayList<>();
+            List<Callable<Fitted>> jobs = new ArrayList<>(List.of(onAll));
+            List<String> groups = new ArrayList<>(List.of("zoo/" + spec.name() + "/final"));
             for (int f = 0; f < k; f++) {
                 int fold = folds.ids()[f];
                 jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
+                groups.add("zoo/" + spec.name() + "/fold" + fold);
             }
-            List<Fitted> fitted = runAll(jobs, Arrays.stream(folds.ids())
-                    .mapToObj(f -> "zoo/" + spec.name() + "/fold" + f).toList(), "cross-fit folds");
+            List<Fitted> all = runAll(jobs, groups, "cross-fit folds and the fit on every row");
+            Fitted winnerOnAll = all.get(0);
+            List<Fitted> fitted = all.subList(1, all.size());
             List<Double> metric = new ArrayList<>();
             double acc = 0;
             double f1 = 0;
@@ -270,7 +272,7 @@ public final class ZooTrainer {
             LOG.info("zoo: {} cross-fitted on {} rows in {} folds: {} {} (std {}); {} out-of-fold rows for the gates",
                     spec.name(), sample.count(), k, config.metric(), String.format("%.4f", mean),
                     String.format("%.4f", score.std()), packed.count());
-            return new CrossFit(score, packed.rows());
+            return new CrossFit(score, packed.rows(), winnerOnAll);
         } finally {
             sample.rows().unpersist();
         }
