@@ -37,11 +37,13 @@ public final class FitTables {
     public void write(FitResult fit) {
         DeltaWriter writer = new DeltaWriter(spark, layout);
         String runId = fit.request().runId();
-        writer.write(MetricTable.FRONTIER, runId, TableRows.toDataFrame(spark, MetricTable.FRONTIER, frontier(fit)));
-        writer.write(MetricTable.CANDIDATES, runId,
-                TableRows.toDataFrame(spark, MetricTable.CANDIDATES, candidates(fit)));
-        writer.write(MetricTable.LABEL_COVERAGE, runId,
-                TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)));
+        writer.writeAll(runId, List.of(
+                new DeltaWriter.Pending(MetricTable.FRONTIER,
+                        () -> TableRows.toDataFrame(spark, MetricTable.FRONTIER, frontier(fit))),
+                new DeltaWriter.Pending(MetricTable.CANDIDATES,
+                        () -> TableRows.toDataFrame(spark, MetricTable.CANDIDATES, candidates(fit))),
+                new DeltaWriter.Pending(MetricTable.LABEL_COVERAGE,
+                        () -> TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)))));
     }
 
     /**

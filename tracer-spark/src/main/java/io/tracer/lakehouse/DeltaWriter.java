@@ -25,6 +25,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
@@ -80,6 +85,63 @@ public final class DeltaWriter {
     public long write(MetricTable table, String runId, Dataset<Row> rows) {
         return write(table.definition(), runId, rows);
     }
+
+    /** One table's rows for {@link #writeAll}, computed in the thread that writes them. */
+    public record Pending(MetricTable table, Supplier<Dataset<Row>> rows) {}
+
+    /**
+     * Writes one run's rows into several tables at once, each as {@link #write} does. A metric
+     * write is mostly driver-side waiting (Delta's log, the commit, a small job), about a second
+     * each even for a few rows, so the tables go side by side on a small pool. Each write is
+     * atomic on its own, as before; nothing was ever atomic across tables (the runs table says
+     * whether the run finished). Every write is waited for before anything is thrown, so a failed
+     * call leaves no write running; the first failure in {@code writes}' order is thrown (an
+     * Error as it is), the others added to it as suppressed.
+     */
+    public void writeAll(String runId, List<Pending> writes) {
+        if (writes.size() <= 1) {
+            writes.forEach(w -> write(w.table(), runId, w.rows().get()));
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(writes.size(), MAX_CONCURRENT_WRITES), r -> {
+            Thread t = new Thread(r, "metric-write");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (Pending w : writes) {
+                futures.add(pool.submit(() -> write(w.table(), runId, w.rows().get())));
+            }
+            Throwable first = null;
+            for (int i = 0; i < futures.size(); i++) {
+                Throwable failure = null;
+                try {
+                    futures.get(i).get();
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(f -> f.cancel(true));
+                    failure = new TracerException("interrupted while writing run " + runId + "'s "
+                            + writes.get(i).table().definition().name() + " rows", e);
+                }
+                if (failure != null && first == null) {
+                    first = failure;
+                } else if (failure != null && failure != first) {
+                    first.addSuppressed(failure);
+                }
+            }
+            if (first != null) {
+                throw sneaky(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Metric writes in flight at once: enough to overlap their waits on a 2-core driver. */
+    private static final int MAX_CONCURRENT_WRITES = 3;
 
     long write(TableDefinition table, String runId, Dataset<Row> rows) {
         requireRunId(runId);

@@ -63,12 +63,12 @@ public final class ReportWriter {
         // Three tables read the routed rows: compute the join once.
         Dataset<Row> routed = RoutedCalibration.of(fit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            DeltaWriter writer = new DeltaWriter(spark, layout);
-            writer.write(MetricTable.SLICES, runId, SliceTable.of(routed, runId, deployed.target()));
-            writer.write(MetricTable.BOUNDARY_PAIRS, runId, BoundaryPairs.of(routed, runId, deployed.target(),
-                    options.boundarySample(), options.boundaryPairs(), seed));
-            writer.write(MetricTable.EXAMPLES, runId, ExampleSampler.of(routed, runId, deployed.target(),
-                    options.examplesPerLabel(), Seeds.derive(seed, "examples")));
+            new DeltaWriter(spark, layout).writeAll(runId, List.of(
+                    new DeltaWriter.Pending(MetricTable.SLICES, () -> SliceTable.of(routed, runId, deployed.target())),
+                    new DeltaWriter.Pending(MetricTable.BOUNDARY_PAIRS, () -> BoundaryPairs.of(routed, runId,
+                            deployed.target(), options.boundarySample(), options.boundaryPairs(), seed)),
+                    new DeltaWriter.Pending(MetricTable.EXAMPLES, () -> ExampleSampler.of(routed, runId,
+                            deployed.target(), options.examplesPerLabel(), Seeds.derive(seed, "examples")))));
         } finally {
             routed.unpersist();
         }

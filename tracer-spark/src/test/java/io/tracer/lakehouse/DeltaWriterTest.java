@@ -333,4 +333,37 @@ class DeltaWriterTest {
         assertTrue(frontier.where(col("run_id").equalTo("old-run")).first().isNullAt(
                 frontier.schema().fieldIndex("standalone_pass")));
     }
+
+    /**
+     * Several tables at once: every one is written; when one write fails, the others still
+     * finish before the failure is thrown, and the failure is that write's own.
+     */
+    @Test
+    void writeAllWritesEveryTableAndThrowsAFailureOnlyOnceTheOthersEnded() {
+        LakehouseLayout layout = layout("");
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        MetricRows.FrontierRow row = new MetricRows.FrontierRow("r1", 0.9, 0.05, "l2d", "lr", "top1", true, true,
+                0.7, 0.6, 0.95, 0.93, 0.01, 600L, 570L, 1000L, 0.58, null, true, "lead,selected");
+        writer.writeAll("r1", List.of(
+                new DeltaWriter.Pending(MetricTable.LABEL_COVERAGE, () -> coverage("r1", 0.95, "a", 10L, "b", 20L)),
+                new DeltaWriter.Pending(MetricTable.FRONTIER,
+                        () -> TableRows.toDataFrame(spark, MetricTable.FRONTIER, List.of(row)))));
+        assertEquals(2, read(layout, MetricTable.LABEL_COVERAGE).count());
+        assertEquals(1, read(layout, MetricTable.FRONTIER).count());
+
+        // The first write is handed rows of the wrong shape; the second, slower to compute, still lands.
+        TracerException e = assertThrows(TracerException.class, () -> writer.writeAll("r2", List.of(
+                new DeltaWriter.Pending(MetricTable.FRONTIER, () -> coverage("r2", 0.9, "a", 1L)),
+                new DeltaWriter.Pending(MetricTable.LABEL_COVERAGE, () -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException ie) {
+                        throw new IllegalStateException(ie);
+                    }
+                    return coverage("r2", 0.95, "c", 7L);
+                }))));
+        assertTrue(e.getMessage().contains("frontier"), e.getMessage());
+        assertEquals(1, read(layout, MetricTable.LABEL_COVERAGE).where(col("run_id").equalTo("r2")).count());
+        assertEquals(0, read(layout, MetricTable.FRONTIER).where(col("run_id").equalTo("r2")).count());
+    }
 }
