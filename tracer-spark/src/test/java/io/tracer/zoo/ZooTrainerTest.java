@@ -278,4 +278,14 @@ class ZooTrainerTest {
         assertEquals(s.accuracy(), s.metric("accuracy"));
         assertEquals(s.macroF1(), s.metric("macro-f1"));
     }
+
+    /** A rung submits its costliest fits first; the full set's order follows the measured costs. */
+    @Test
+    void searchFitsAreSubmittedCostliestFirst() {
+        List<String> order = SurrogateZoo.full(384, 77).stream().sorted(ZooTrainer.COSTLIEST_FIRST)
+                .map(SurrogateSpec::name).toList();
+        assertEquals(List.of("forest", "xgb", "tree", "mlp-2x256x128", "mlp-1x256"), order.subList(0, 5), order.toString());
+        assertEquals("nb-gaussian", order.get(order.size() - 1), order.toString());
+        assertTrue(order.subList(5, order.size() - 1).stream().allMatch(n -> n.startsWith("lr-")), order.toString());
+    }
 }
