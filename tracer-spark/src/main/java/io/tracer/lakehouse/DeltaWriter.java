@@ -128,7 +128,7 @@ public final class DeltaWriter {
                 }
                 if (failure != null && first == null) {
                     first = failure;
-                } else if (failure != null && failure != first) {
+                } else if (failure != null) {
                     first.addSuppressed(failure);
                 }
             }

@@ -76,6 +76,9 @@ public final class RsbFamily {
         return Optional.ofNullable(best);
     }
 
+    /** The first-stage gate's score on {@link #scoreFirstStage}'s rows. */
+    static final String FIRST_SCORE = "rsb_s1";
+
     /**
      * The first surrogate's out-of-fold train rows scored by one first-stage gate (column
      * {@code rsb_s1}), persisted: every target whose first stage uses that gate filters this one
@@ -86,9 +89,6 @@ public final class RsbFamily {
         return Lineage.persistCut(GateScores.add(outOfFold, firstGate, FIRST_SCORE)
                 .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD, FIRST_SCORE));
     }
-
-    /** The first-stage gate's score on {@link #scoreFirstStage}'s rows. */
-    static final String FIRST_SCORE = "rsb_s1";
 
     /**
      * @param first      the first stage ({@link #firstStage}); its predicted threshold is t1

@@ -49,7 +49,7 @@ import static org.apache.spark.sql.functions.xxhash64;
  *   the fold models' predictions of their held-out folds are the out-of-fold rows the gates (and
  *   RSB's second stages) learn from, since predictions on rows a model was fitted on would be
  *   over-confident.</li>
-   *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
+ *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
  *   published. It does not depend on the folds, so it shares their step.</li>
  * </ol>
  *
@@ -202,17 +202,10 @@ public final class ZooTrainer {
                 case LOGISTIC -> 4;
                 case NAIVE_BAYES -> 5;
             })
-            .thenComparing(s -> s.kind() == SurrogateSpec.Kind.MLP ? -mlpWeights(s) : 0L);
-
-    /** Weights between hidden layers, a rough per-row cost of an MLP candidate. */
-    private static long mlpWeights(SurrogateSpec s) {
-        int[] hidden = s.intsParam("hidden");
-        long w = 0;
-        for (int i = 1; i < hidden.length; i++) {
-            w += (long) hidden[i - 1] * hidden[i];
-        }
-        return w + hidden[0] + 1000L * hidden.length;
-    }
+            // among MLPs: more hidden layers first, then wider ones
+            .thenComparingInt(s -> s.kind() == SurrogateSpec.Kind.MLP ? -s.intsParam("hidden").length : 0)
+            .thenComparingInt(s -> s.kind() == SurrogateSpec.Kind.MLP
+                    ? -Arrays.stream(s.intsParam("hidden")).sum() : 0);
 
     private List<CandidateScore> fitAndScore(List<SurrogateSpec> specs, TrainingPartitions.Sized sample,
                                              TrainingPartitions.Sized held, int dim, int rung) {
@@ -247,9 +240,9 @@ public final class ZooTrainer {
 
     /**
      * The winner's k-fold fit on the out-of-fold sample (fold scores and out-of-fold rows), and its
-     * fit on every row ({@code onAll}). The k + 1 fits are independent, so they share the pool:
-     * run one after the other, the last fold ran alone with a thread idle, then the fit on every
-     * row alone again. The fit on every row goes first, since at scale it is the longest.
+     * fit on every row ({@code onAll}). The k + 1 fits are independent, so they go to the pool
+     * together; as two steps, the last fold ran with a thread idle and the fit on every row then
+     * ran alone. The fit on every row is submitted first, since at scale it is the longest.
      */
     private CrossFit crossFit(SurrogateSpec spec, Dataset<Row> keyed, long n, int dim, Callable<Fitted> onAll) {
         double share = Math.min(1.0, (double) config.outOfFoldRows() / n);
