@@ -62,15 +62,21 @@ public final class GateTrainer {
         this.boosted = boosted;
     }
 
+    /** Whether gate {@code name} is fitted on nothing (so {@link #train} reads no out-of-fold rows). */
+    public static boolean learnsNothing(String name) {
+        return "top1".equals(name);
+    }
+
     /**
      * Fits gate {@code name} on {@code outOfFold} (columns probability, agree, and features for the
-     * boosted gate). {@code seed} is the run's root seed; the gate derives its own from it.
+     * boosted gate; unread, and may be null, for a gate that {@link #learnsNothing}). {@code seed}
+     * is the run's root seed; the gate derives its own from it.
      */
     public GateModel train(String name, Dataset<Row> outOfFold, long seed) {
         if (!NAMES.contains(name)) {
             throw new BadInputException("gate " + name + ": unknown (known: " + NAMES + ")");
         }
-        if ("top1".equals(name)) {
+        if (learnsNothing(name)) {
             return new GateModel(name, null);
         }
         Row tally = outOfFold.agg(count(col(Columns.AGREE)), sum(col(Columns.AGREE))).first();

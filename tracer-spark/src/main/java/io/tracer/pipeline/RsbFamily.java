@@ -106,7 +106,8 @@ public final class RsbFamily {
         Dataset<Row> deferred = Lineage.persistCut(firstScored
                 // what the first stage does not accept, NaN and null scores included (CascadeScore's rule)
                 .where(not(ScoredColumns.accepts(col(FIRST_SCORE), t1)))
-                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
+                // without the first stage's folds: the second stage cuts its own (tracer.pipeline.rsb-folds)
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX));
         Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
                 countDistinct(col(Columns.LABEL_INDEX))).first();
         long rows = stats.getLong(0);
@@ -122,10 +123,21 @@ public final class RsbFamily {
                 target, secondSpec.name(), Math.min(rows, maxRows) + (rows > maxRows ? " of " + rows : ""),
                 gateName, t1);
         long t0 = System.nanoTime();
-        ZooResult second = zooTrainer.train(trainOn, List.of(secondSpec));
-        long t1Nanos = System.nanoTime();
-        GateModel secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
-        second.outOfFold().unpersist();
+        SurrogateModel secondSurrogate;
+        GateModel secondGate;
+        long t1Nanos;
+        if (GateTrainer.learnsNothing(gateName)) {
+            // a gate that fits nothing needs no out-of-fold rows: one fit on every deferred row
+            secondSurrogate = zooTrainer.fit(secondSpec, trainOn);
+            t1Nanos = System.nanoTime();
+            secondGate = gateTrainer.train(gateName, null, seed);
+        } else {
+            ZooResult second = zooTrainer.train(trainOn, List.of(secondSpec));
+            t1Nanos = System.nanoTime();
+            secondSurrogate = second.winner();
+            secondGate = gateTrainer.train(gateName, second.outOfFold(), seed);
+            second.outOfFold().unpersist();
+        }
         deferred.unpersist();
         LOG.info("rsb at target {}: second stage trained in {} s (surrogate {} s, {} gate {} s)", target,
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9), String.format("%.1f", (t1Nanos - t0) / 1e9),
@@ -134,10 +146,10 @@ public final class RsbFamily {
         return Optional.of(new PipelineCandidate(Family.RSB, firstSurrogate.spec().name() + ">" + secondSpec.name(),
                 gateName,
                 List.of(new PolicyStage(1, firstSurrogate, firstGate, t1),
-                        new PolicyStage(2, second.winner(), secondGate, Double.NaN)),
+                        new PolicyStage(2, secondSurrogate, secondGate, Double.NaN)),
                 target,
-                cascade(selection, gateName, t1, second.winner(), secondGate),
-                cascade(calibration, gateName, t1, second.winner(), secondGate)));
+                cascade(selection, gateName, t1, secondSurrogate, secondGate),
+                cascade(calibration, gateName, t1, secondSurrogate, secondGate)));
     }
 
     /** The cascade's scored rows; the same expression as {@link io.tracer.policy.CascadeScore#combine}. */
