@@ -18,7 +18,7 @@ final class BenchScale {
     private BenchScale() {}
 
     @Command(name = "scale", mixinStandardHelpOptions = true,
-            description = "B3: the default fit on generated traces (384-d, 100 labels, 2% teacher noise) at each "
+            description = "B3: the default fit on generated traces (384-d, 100 labels, 2%% teacher noise) at each "
                     + "size, each in a fresh JVM: fit seconds, seconds per stage, peak heap after GC, peak RSS, and "
                     + "coverage and agreement per target on a held-out draw of the same population. Generated data "
                     + "is kept under --data and reused by later runs.")
