@@ -74,7 +74,6 @@ public final class ConfigKeys {
     public static final String PIPELINE = "tracer.pipeline";
     public static final String PIPELINE_FAMILIES = "tracer.pipeline.families";
     public static final String PIPELINE_RSB_ROWS = "tracer.pipeline.rsb-rows";
-    public static final String PIPELINE_RSB_FOLDS = "tracer.pipeline.rsb-folds";
 
     public static final String LAKEHOUSE = "tracer.lakehouse";
     public static final String LAKEHOUSE_ROOT = "tracer.lakehouse.root";

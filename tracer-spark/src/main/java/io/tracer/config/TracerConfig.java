@@ -101,11 +101,6 @@ public record TracerConfig(
                     "must be macro-f1 or accuracy, was " + metric);
             require(parallelism >= 1, ZOO_PARALLELISM, "must be at least 1");
         }
-
-        /** These settings with another fold count (an RSB second stage's, say). */
-        public Zoo withFolds(int k) {
-            return new Zoo(set, skip, add, searchRows, holdoutRows, k, outOfFoldRows, metric, parallelism);
-        }
     }
 
     public record Gate(List<String> candidates) {
@@ -149,18 +144,14 @@ public record TracerConfig(
         }
     }
 
-    /**
-     * @param rsbRows  deferred out-of-fold rows an RSB second stage is trained on, at most
-     * @param rsbFolds folds an RSB second surrogate is cross-fitted in, for its gate's out-of-fold rows
-     */
-    public record Pipeline(List<String> families, int rsbRows, int rsbFolds) {
+    /** @param rsbRows deferred out-of-fold rows an RSB second stage is trained on, at most */
+    public record Pipeline(List<String> families, int rsbRows) {
         public Pipeline {
             for (String f : families) {
                 require(List.of("global", "l2d", "rsb").contains(f), PIPELINE_FAMILIES,
                         "unknown family " + f + " (global, l2d, rsb)");
             }
             require(rsbRows >= 100, PIPELINE_RSB_ROWS, "must be at least 100, was " + rsbRows);
-            require(rsbFolds >= 2, PIPELINE_RSB_FOLDS, "must be at least 2, was " + rsbFolds);
         }
     }
 
@@ -322,8 +313,7 @@ public record TracerConfig(
                     new Calibrate(root.getDoubleList(CALIBRATE_TARGETS), root.getDouble(CALIBRATE_DELTA),
                             root.getInt(CALIBRATE_GRID_SIZE), root.getDouble(CALIBRATE_MIN_COVERAGE),
                             root.getDouble(CALIBRATE_DEPLOY_TARGET)),
-                    new Pipeline(root.getStringList(PIPELINE_FAMILIES), root.getInt(PIPELINE_RSB_ROWS),
-                            root.getInt(PIPELINE_RSB_FOLDS)),
+                    new Pipeline(root.getStringList(PIPELINE_FAMILIES), root.getInt(PIPELINE_RSB_ROWS)),
                     Lakehouse.of(root.getString(LAKEHOUSE_ROOT), root.getString(LAKEHOUSE_CATALOG),
                             root.getString(LAKEHOUSE_DATABASE)),
                     new Report(root.getLong(REPORT_DAILY_VOLUME), root.getDouble(REPORT_PRICE_PER_CALL),

@@ -7,7 +7,6 @@ import io.tracer.gate.GateTrainer;
 import io.tracer.pipeline.CandidateCounter;
 import io.tracer.pipeline.CandidateCounts;
 import io.tracer.pipeline.RsbFamily;
-import io.tracer.zoo.ZooTrainer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,10 +54,7 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
     public CountedCandidates run(CountedCandidates counted) {
         ScoredSplits scored = counted.scored();
         SurrogateFit surrogate = scored.models().gates().surrogate();
-        // the zoo's settings, but the second stages' own fold count
-        ZooTrainer secondStages = new ZooTrainer(spark, config.zoo().withFolds(config.pipeline().rsbFolds()),
-                surrogate.data().labels(), Seeds.derive(config.seed(), "zoo"));
-        RsbFamily rsb = new RsbFamily(secondStages, new GateTrainer(),
+        RsbFamily rsb = new RsbFamily(ZooStage.trainer(spark, config, surrogate.data()), new GateTrainer(),
                 Seeds.derive(config.seed(), "rsb"), config.pipeline().rsbRows());
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
         List<Callable<Optional<CandidateCounts>>> builds = new ArrayList<>();

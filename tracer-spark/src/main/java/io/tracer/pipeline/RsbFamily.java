@@ -106,8 +106,7 @@ public final class RsbFamily {
         Dataset<Row> deferred = Lineage.persistCut(firstScored
                 // what the first stage does not accept, NaN and null scores included (CascadeScore's rule)
                 .where(not(ScoredColumns.accepts(col(FIRST_SCORE), t1)))
-                // without the first stage's folds: the second stage cuts its own (tracer.pipeline.rsb-folds)
-                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX));
+                .select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX, Columns.FOLD));
         Row stats = deferred.agg(org.apache.spark.sql.functions.count(lit(1)),
                 countDistinct(col(Columns.LABEL_INDEX))).first();
         long rows = stats.getLong(0);
