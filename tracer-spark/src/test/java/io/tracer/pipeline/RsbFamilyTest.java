@@ -1,7 +1,9 @@
 package io.tracer.pipeline;
 
 import io.tracer.Columns;
+import io.tracer.calibrate.Certification;
 import io.tracer.calibrate.ThresholdCounts;
+import io.tracer.config.TracerConfig;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
 import io.tracer.ood.OodGate;
@@ -14,6 +16,7 @@ import io.tracer.zoo.SurrogatePipelines;
 import io.tracer.zoo.SurrogateSpec;
 import io.tracer.zoo.SurrogateZoo;
 import io.tracer.zoo.SyntheticClusters;
+import io.tracer.zoo.ZooTrainer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
@@ -41,14 +45,16 @@ import static org.junit.jupiter.api.Assertions.*;
 class RsbFamilyTest {
     static final double T1 = 0.6;
     static Dataset<Row> firstStage;
+    static Dataset<Row> prepared;
+    static LabelIndex labels;
     static SurrogateModel second;
     static GateModel secondGate;
 
     @BeforeAll
     static void fit() {
         Dataset<Row> rows = SyntheticClusters.make(600, 4, 8, 0.6, 5);
-        LabelIndex labels = LabelIndex.fromTeacher(rows);
-        Dataset<Row> prepared = Features.add(labels.withLabelIndex(rows)).cache();
+        labels = LabelIndex.fromTeacher(rows);
+        prepared = Features.add(labels.withLabelIndex(rows)).cache();
         SurrogateSpec spec = SurrogateZoo.byName("lr-1e-3", 8, 4);
         second = new SurrogateModel(spec, labels, SurrogatePipelines.build(spec, 8, 4, 11).fit(prepared));
         secondGate = new GateTrainer().train("top1", second.predictWithAgree(prepared), 5);
@@ -112,6 +118,55 @@ class RsbFamilyTest {
                         org.apache.spark.sql.functions.min(ScoredColumns.SCORE)).first();
         assertEquals(1, r.getInt(0));
         assertEquals(1.0 + T1, r.getDouble(1), 0.0);
+    }
+
+    /**
+     * A built RSB candidate: stage 1 the first surrogate and gate at t1, stage 2 a surrogate
+     * trained on the rows stage 1 defers, with a gate of the first stage's kind. A top1 second
+     * gate learns nothing, so its surrogate is fitted once without out-of-fold rows; a logistic
+     * one is trained on the second surrogate's out-of-fold rows. Both must give a second stage
+     * that answers the deferred rows, and the cascade must score every selection row.
+     */
+    @Test
+    void buildTrainsASecondStageOnTheDeferredRowsForALearnedAndAFixedGate() {
+        SurrogateSpec spec = SurrogateZoo.byName("lr-1e-3", 8, 4);
+        ZooTrainer trainer = new ZooTrainer(SparkTestSession.get(),
+                new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 2, 50000, "macro-f1", 2), labels, 17);
+        RsbFamily rsb = new RsbFamily(trainer, new GateTrainer(), 19, 5000);
+        // out-of-fold rows as the zoo leaves them (with folds); t1 = 1.0 defers every row not
+        // answered with certainty, so the second stage has rows to learn from
+        Dataset<Row> outOfFold = second.predictWithAgree(prepared)
+                .withColumn(Columns.FOLD, pmod(xxhash64(col(Columns.TRACE_ID), lit(3)), lit(2)).cast("int"));
+        double firstAccuracy = outOfFold.agg(avg(Columns.AGREE)).first().getDouble(0);
+        for (String gate : List.of("top1", "logistic")) {
+            GateModel firstGate = new GateTrainer().train(gate, outOfFold, 5);
+            Dataset<Row> scored = GateScores.add(second.predictWithAgree(prepared), firstGate, GateScores.column(gate))
+                    .withColumn(OodGate.FLAG, lit(false));
+            Dataset<Row> firstScored = RsbFamily.scoreFirstStage(outOfFold, firstGate);
+            PipelineCandidate l2d = new PipelineCandidate(Family.L2D, "lr-1e-3", gate,
+                    List.of(new PolicyStage(1, second, firstGate, Double.NaN)), Double.NaN, scored, scored);
+            Certification.Certified t1 = new Certification.Certified(0, 0, 1.0, 100, 99, 600, 0.2, 0.99, 0.97,
+                    0.001, 0.95, 0.05);
+            RsbFamily.FirstStage first = new RsbFamily.FirstStage(new CandidateCounts(l2d, null, null), t1);
+            PipelineCandidate built = rsb.build(0.95, second, spec, first, firstScored, scored, scored).orElseThrow();
+            firstScored.unpersist();
+
+            assertEquals(Family.RSB, built.family());
+            assertEquals(2, built.stages().size());
+            PolicyStage stage2 = built.stages().get(1);
+            assertEquals(gate, stage2.gate().name(), "the second gate is of the first gate's kind");
+            assertEquals(1.0, built.stages().get(0).cascadeThreshold(), 0.0, "t1 is the predicted threshold");
+            // every row is deferred at t1 = 1.0, so the second surrogate learns what the first did:
+            // well above chance (4 labels) and about as well
+            double accuracy = stage2.surrogate().predictWithAgree(prepared).agg(avg(Columns.AGREE)).first().getDouble(0);
+            assertTrue(accuracy > 0.5 && accuracy >= firstAccuracy - 0.05,
+                    gate + ": the second surrogate answers the deferred rows, accuracy " + accuracy
+                            + " against the first's " + firstAccuracy);
+            Dataset<Row> cascade = built.selection();
+            assertEquals(600, cascade.count(), gate + ": every selection row is scored");
+            assertTrue(cascade.where(col(ScoredColumns.STAGE).equalTo(2)).count() > 200,
+                    gate + ": rows below t1 reach the second stage");
+        }
     }
 
     /** The first stage is chosen on selection counts; calibration contributes its size only. */
