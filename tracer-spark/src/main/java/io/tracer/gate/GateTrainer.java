@@ -79,6 +79,7 @@ public final class GateTrainer {
         if (learnsNothing(name)) {
             return new GateModel(name, null);
         }
+        java.util.Objects.requireNonNull(outOfFold, () -> "gate " + name + " needs out-of-fold rows");
         Row tally = outOfFold.agg(count(col(Columns.AGREE)), sum(col(Columns.AGREE))).first();
         long rowsWithLabel = tally.getLong(0);
         if (rowsWithLabel == 0) {

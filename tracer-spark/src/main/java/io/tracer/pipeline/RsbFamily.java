@@ -126,7 +126,7 @@ public final class RsbFamily {
         GateModel secondGate;
         long t1Nanos;
         if (GateTrainer.learnsNothing(gateName)) {
-            // a gate that fits nothing needs no out-of-fold rows: one fit on every deferred row
+            // a gate that fits nothing needs no out-of-fold rows: one fit on the deferred rows (at most maxRows)
             secondSurrogate = zooTrainer.fit(secondSpec, trainOn);
             t1Nanos = System.nanoTime();
             secondGate = gateTrainer.train(gateName, null, seed);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -33,9 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>An integration test (failsafe, after {@code package}): it runs the built launchers and
  * jars as a user would, so what local mode hides (closure and model serialisation, broadcasts,
- * executor-side class loading, Hadoop URIs) is exercised. Commands that share nothing run at
- * once (the two fits; the two routes and the audit): on two cores the cluster's JVMs wait on each
- * other more than they compute, and run one after another the test took 6-7 minutes.
+ * executor-side class loading, Hadoop URIs) is exercised.
  */
 class StandaloneClusterIT {
     private static final Path REPO = Path.of("").toAbsolutePath();
@@ -60,14 +59,12 @@ class StandaloneClusterIT {
         clusterEnv.put("TRACER_WORKER_MEMORY", "2g");
         clusterEnv.put("TRACER_EXECUTOR_MEMORY", "1500m");
         clusterEnv.put("TRACER_DRIVER_MEMORY", "2g");
-        // traces and future traffic: two disjoint draws of one synthetic population (its seed
-        // fixes the population, so the draws are cut from one generated table by trace id),
-        // generated while the cluster starts
-        runTogether(
-                new Launch(List.of("jobs/cluster", "start"), "cluster-start"),
-                new Launch(tracer("generate", "--rows", "3800", "--dim", "16", "--labels", "8", "--noise", "0.02",
-                        "--output", uri("generated")), "generate"));
+        run(List.of("jobs/cluster", "start"), 0, "cluster-start");
         spark = SparkTestSession.get();
+        // traces and future traffic: two disjoint draws of one synthetic population (its seed
+        // fixes the population, so the draws are cut from one generated table by trace id)
+        run(tracer("generate", "--rows", "3800", "--dim", "16", "--labels", "8", "--noise", "0.02",
+                "--output", uri("generated")), 0, "generate");
         Dataset<Row> generated = spark.read().format("delta").load(uri("generated"));
         Column n = expr("cast(substring(trace_id, 5) as int)");
         generated.where(n.lt(3000)).write().format("delta").save(uri("traces"));
@@ -77,7 +74,7 @@ class StandaloneClusterIT {
     @AfterAll
     static void stopCluster() throws Exception {
         if (clusterEnv != null) {
-            runTogether(new Launch(List.of("jobs/cluster", "stop"), "cluster-stop"));
+            run(List.of("jobs/cluster", "stop"), 0, "cluster-stop");
         }
     }
 
@@ -85,13 +82,9 @@ class StandaloneClusterIT {
     void fitRouteAndAuditOnTheClusterMatchLocalMode() throws Exception {
         List<String> fitArgs = new ArrayList<>(List.of("fit", "--traces", uri("traces")));
         fitArgs.addAll(CHEAP);
-        // The two fits share nothing (two lakehouses), so they run at once: a fit on this cluster
-        // waits on messages between its JVMs more than it computes, and the local fit fills the gaps.
-        runTogether(
-                new Launch(cluster(with(fitArgs, "--lakehouse", uri("cluster-lake"), "--run-id", "on-cluster")),
-                        "fit-cluster"),
-                new Launch(tracer(with(fitArgs, "--lakehouse", uri("local-lake"), "--run-id", "local",
-                        "-Dtracer.spark.default-master=local[2]")), "fit-local"));
+        run(cluster(with(fitArgs, "--lakehouse", uri("cluster-lake"), "--run-id", "on-cluster")), 0, "fit-cluster");
+        run(tracer(with(fitArgs, "--lakehouse", uri("local-lake"), "--run-id", "local",
+                "-Dtracer.spark.default-master=local[2]")), 0, "fit-local");
 
         List<Row> onCluster = frontier("cluster-lake", "on-cluster");
         List<Row> local = frontier("local-lake", "local");
@@ -112,15 +105,11 @@ class StandaloneClusterIT {
             }
         }
 
-        // Routing both ways and the audit read the policies and write apart: all three at once.
-        runTogether(
-                new Launch(cluster("route", "--policy", uri("cluster-lake") + "/policies", "--input", uri("traffic"),
-                        "--output", uri("routed-cluster"), "--lakehouse", uri("cluster-lake")), "route-cluster"),
-                new Launch(tracer("route", "--policy", uri("local-lake") + "/policies", "--input", uri("traffic"),
-                        "--output", uri("routed-local"), "--lakehouse", uri("local-lake"),
-                        "-Dtracer.spark.default-master=local[2]"), "route-local"),
-                new Launch(cluster("audit", "--policy", uri("cluster-lake") + "/policies", "--traces", uri("traffic"),
-                        "--lakehouse", uri("cluster-lake"), "--run-id", "audit-on-cluster"), "audit-cluster"));
+        run(cluster("route", "--policy", uri("cluster-lake") + "/policies", "--input", uri("traffic"),
+                "--output", uri("routed-cluster"), "--lakehouse", uri("cluster-lake")), 0, "route-cluster");
+        run(tracer("route", "--policy", uri("local-lake") + "/policies", "--input", uri("traffic"),
+                "--output", uri("routed-local"), "--lakehouse", uri("local-lake"),
+                "-Dtracer.spark.default-master=local[2]"), 0, "route-local");
         Dataset<Row> c = routed("routed-cluster");
         Dataset<Row> l = routed("routed-local");
         assertEquals(800, c.count());
@@ -133,6 +122,8 @@ class StandaloneClusterIT {
         assertEquals(0, differing, "routing decisions that differ between the cluster and local mode");
         assertTrue(c.where(col("c_decision").equalTo("handled")).count() > 0, "the policy handles some traffic");
 
+        run(cluster("audit", "--policy", uri("cluster-lake") + "/policies", "--traces", uri("traffic"),
+                "--lakehouse", uri("cluster-lake"), "--run-id", "audit-on-cluster"), 0, "audit-cluster");
         Dataset<Row> audit = spark.read().format("delta").load(uri("cluster-lake") + "/audit")
                 .where(col("run_id").equalTo("audit-on-cluster").and(col("scope").equalTo("overall")));
         assertEquals(1, audit.count());
@@ -181,49 +172,23 @@ class StandaloneClusterIT {
         return dir.resolve(name).toUri().toString().replaceAll("/$", "");
     }
 
-    /** A command run from the repository root, logging to {@code <name>.log}; it must exit 0. */
-    private record Launch(List<String> cmd, String name) {}
-
-    /**
-     * Starts every command at once and waits for all of them (15 minutes each at most); fails
-     * naming each command that did not exit 0, with the end of its log.
-     */
-    private static void runTogether(Launch... launches) throws IOException, InterruptedException {
-        List<Process> started = new ArrayList<>();
-        try {
-            for (Launch l : launches) {
-                ProcessBuilder pb = new ProcessBuilder(l.cmd()).directory(REPO.toFile()).redirectErrorStream(true)
-                        .redirectOutput(log(l).toFile());
-                pb.environment().putAll(clusterEnv);
-                pb.environment().put("TRACER_HEAP", "2g");
-                started.add(pb.start());
-            }
-            StringBuilder failures = new StringBuilder();
-            for (int i = 0; i < launches.length; i++) {
-                Launch l = launches[i];
-                Process p = started.get(i);
-                if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    failures.append(l.name()).append(" did not finish in 15 minutes; log ").append(log(l)).append('\n');
-                } else if (p.exitValue() != 0) {
-                    String text = Files.readString(log(l));
-                    failures.append(l.name()).append(" exited ").append(p.exitValue()).append(": ")
-                            .append(String.join(" ", l.cmd())).append('\n')
-                            .append(text.substring(Math.max(0, text.length() - 6000))).append('\n');
-                }
-            }
-            if (failures.length() > 0) {
-                throw new AssertionError(failures.toString());
-            }
-        } finally {
-            for (Process p : started) {
-                p.destroyForcibly();
-            }
+    /** Runs {@code cmd} from the repository root; fails with its log when the exit code differs. */
+    private static void run(List<String> cmd, int expectedExit, String name) throws IOException, InterruptedException {
+        File log = dir.resolve(name + ".log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true)
+                .redirectOutput(log);
+        pb.environment().putAll(clusterEnv);
+        pb.environment().put("TRACER_HEAP", "2g");
+        Process p = pb.start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(name + " did not finish in 15 minutes; log " + log);
         }
-    }
-
-    private static Path log(Launch l) {
-        return dir.resolve(l.name() + ".log");
+        if (p.exitValue() != expectedExit) {
+            String text = Files.readString(log.toPath());
+            throw new AssertionError(name + " exited " + p.exitValue() + " (expected " + expectedExit + "): "
+                    + String.join(" ", cmd) + "\n" + text.substring(Math.max(0, text.length() - 6000)));
+        }
     }
 
     private static int freePort() throws IOException {
