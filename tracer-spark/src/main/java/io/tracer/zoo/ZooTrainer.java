@@ -238,6 +238,11 @@ public final class ZooTrainer {
 
     private record CrossFit(CandidateScore score, Dataset<Row> outOfFold, Fitted winnerOnAll) {}
 
+    /** The Spark job group (as the Spark UI shows it) of {@code spec}'s fit without fold {@code fold}. */
+    public static String foldGroup(SurrogateSpec spec, int fold) {
+        return "zoo/" + spec.name() + "/fold" + fold;
+    }
+
     /**
      * The winner's k-fold fit on the out-of-fold sample (fold scores and out-of-fold rows), and its
      * fit on every row ({@code onAll}). The k + 1 fits are independent, so they go to the pool
@@ -256,7 +261,7 @@ public final class ZooTrainer {
             for (int f = 0; f < k; f++) {
                 int fold = folds.ids()[f];
                 jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
-                groups.add("zoo/" + spec.name() + "/fold" + fold);
+                groups.add(foldGroup(spec, fold));
             }
             List<Fitted> all = runAll(jobs, groups, "cross-fit folds and the fit on every row");
             Fitted winnerOnAll = all.get(0);

@@ -180,8 +180,8 @@ class RsbFamilyTest {
     /** Spark jobs run so far under the zoo's fold job groups of {@code spec} (folds 0 and 1). */
     private static int foldJobs(SurrogateSpec spec) {
         SparkStatusTracker tracker = SparkTestSession.get().sparkContext().statusTracker();
-        return tracker.getJobIdsForGroup("zoo/" + spec.name() + "/fold0").length
-                + tracker.getJobIdsForGroup("zoo/" + spec.name() + "/fold1").length;
+        return tracker.getJobIdsForGroup(ZooTrainer.foldGroup(spec, 0)).length
+                + tracker.getJobIdsForGroup(ZooTrainer.foldGroup(spec, 1)).length;
     }
 
     /** The first stage is chosen on selection counts; calibration contributes its size only. */
