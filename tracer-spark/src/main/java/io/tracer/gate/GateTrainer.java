@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -79,7 +80,7 @@ public final class GateTrainer {
         if (learnsNothing(name)) {
             return new GateModel(name, null);
         }
-        java.util.Objects.requireNonNull(outOfFold, () -> "gate " + name + " needs out-of-fold rows");
+        Objects.requireNonNull(outOfFold, () -> "gate " + name + " needs out-of-fold rows");
         Row tally = outOfFold.agg(count(col(Columns.AGREE)), sum(col(Columns.AGREE))).first();
         long rowsWithLabel = tally.getLong(0);
         if (rowsWithLabel == 0) {
