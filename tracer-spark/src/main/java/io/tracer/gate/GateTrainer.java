@@ -4,6 +4,7 @@ import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.Seeds;
 import io.tracer.zoo.XgboostConsole;
+import io.tracer.zoo.XgboostRows;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -69,7 +70,7 @@ public final class GateTrainer {
     }
 
     /**
-     * Fits gate {@code name} on {@code outOfFold} (columns probability, agree, and features for the
+     * Fits gate {@code name} on {@code outOfFold} (columns trace_id, probability, agree, and features for the
      * boosted gate; unread, and may be null, for a gate that {@link #learnsNothing}). {@code seed}
      * is the run's root seed; the gate derives its own from it.
      */
@@ -120,9 +121,9 @@ public final class GateTrainer {
             x.setSubsample(boosted.subsample());
             x.setColsampleBytree(boosted.colsampleBytree());
             x.setNumWorkers(1);
-            // Always start the barrier stage from a shuffle: a coalesce or union upstream (packed
-            // training rows, fold unions) is a chain barrier mode refuses when no repartition happens.
-            x.setForceRepartition(true);
+            // The rows come in one ordered partition (XgboostRows): repartitioning them again
+            // would undo the order.
+            x.setForceRepartition(false);
             x.setNthread(io.tracer.zoo.XgboostThreads.allowed(boosted.nthread()));
             x.setSeed(gateSeed);
             x.setFeaturesCol(ASSEMBLED);
@@ -145,7 +146,8 @@ public final class GateTrainer {
         stages.add(assembler);
         stages.add(model);
         long t0 = System.nanoTime();
-        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(rows);
+        Dataset<Row> in = model instanceof XGBoostClassifier ? XgboostRows.ordered(rows) : rows;
+        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(in);
         LOG.info("gate: {} fitted in {}s", name, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         return new GateModel(name, fitted);
     }

@@ -109,9 +109,9 @@ public final class SurrogatePipelines {
         // One worker: a barrier stage of several workers can starve concurrent zoo fits on a
         // small executor pool; the booster itself uses nthread cores.
         x.setNumWorkers(1);
-        // Always start the barrier stage from a shuffle: a coalesce or union upstream (packed
-        // training rows, fold unions) is a chain barrier mode refuses when no repartition happens.
-        x.setForceRepartition(true);
+        // The fit's rows come in one ordered partition (XgboostRows): repartitioning them again
+        // would undo the order.
+        x.setForceRepartition(false);
         x.setNthread(XgboostThreads.allowed(spec.intParam("nthread")));
         x.setSeed(seed);
         x.setFeaturesCol(Columns.FEATURES);
