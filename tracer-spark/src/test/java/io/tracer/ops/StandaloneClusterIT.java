@@ -38,10 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StandaloneClusterIT {
     private static final Path REPO = Path.of("").toAbsolutePath();
-    /** A cheap fit, as the unit tests use: one logistic candidate, two folds, no XGBoost. */
+    /**
+     * A cheap fit, as the unit tests use: one logistic candidate, two folds. The boosted gate
+     * stays, so XGBoost's barrier stage runs on an executor in its own JVM, as on Databricks or
+     * EMR, and its models must match local mode's too. (Its rows reach it through a shuffle whose
+     * order a cluster does not fix; XgboostRowsTest is what checks that the order is fixed: this
+     * test also passed, at this size, before it was.)
+     */
     private static final List<String> CHEAP = List.of(
             "-Dtracer.zoo.skip=[mlp-1, mlp-2, lr-1e-4, lr-1e-2]", "-Dtracer.zoo.folds=2",
-            "-Dtracer.gate.candidates=[top1, logistic]", "-Dtracer.calibrate.grid-size=200",
+            "-Dtracer.gate.candidates=[top1, logistic, boosted]", "-Dtracer.calibrate.grid-size=200",
             "-Dtracer.calibrate.targets=[0.85, 0.9, 0.92]", "-Dtracer.calibrate.deploy-target=0.9",
             "-Dtracer.report.enabled=false");
 
