@@ -70,8 +70,9 @@ public final class GateTrainer {
     }
 
     /**
-     * Fits gate {@code name} on {@code outOfFold} (columns trace_id, probability, agree, and features for the
-     * boosted gate; unread, and may be null, for a gate that {@link #learnsNothing}). {@code seed}
+     * Fits gate {@code name} on {@code outOfFold} (columns probability and agree, and trace_id and
+     * features too for the boosted gate; unread, and may be null, for a gate that
+     * {@link #learnsNothing}). {@code seed}
      * is the run's root seed; the gate derives its own from it.
      */
     public GateModel train(String name, Dataset<Row> outOfFold, long seed) {
@@ -121,8 +122,8 @@ public final class GateTrainer {
             x.setSubsample(boosted.subsample());
             x.setColsampleBytree(boosted.colsampleBytree());
             x.setNumWorkers(1);
-            // The rows come in one ordered partition (XgboostRows): repartitioning them again
-            // would undo the order.
+            // The rows arrive in the one sorted partition the single worker reads (XgboostRows):
+            // another repartition would only add a shuffle.
             x.setForceRepartition(false);
             x.setNthread(io.tracer.zoo.XgboostThreads.allowed(boosted.nthread()));
             x.setSeed(gateSeed);
@@ -146,8 +147,8 @@ public final class GateTrainer {
         stages.add(assembler);
         stages.add(model);
         long t0 = System.nanoTime();
-        Dataset<Row> in = model instanceof XGBoostClassifier ? XgboostRows.ordered(rows) : rows;
-        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(in);
+        Dataset<Row> fitRows = model instanceof XGBoostClassifier ? XgboostRows.ordered(rows) : rows;
+        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(fitRows);
         LOG.info("gate: {} fitted in {}s", name, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         return new GateModel(name, fitted);
     }

@@ -109,8 +109,8 @@ public final class SurrogatePipelines {
         // One worker: a barrier stage of several workers can starve concurrent zoo fits on a
         // small executor pool; the booster itself uses nthread cores.
         x.setNumWorkers(1);
-        // The fit's rows come in one ordered partition (XgboostRows): repartitioning them again
-        // would undo the order.
+        // The fit's rows arrive in the one sorted partition the single worker reads
+        // (XgboostRows, applied by ZooTrainer): another repartition would only add a shuffle.
         x.setForceRepartition(false);
         x.setNthread(XgboostThreads.allowed(spec.intParam("nthread")));
         x.setSeed(seed);

@@ -327,8 +327,8 @@ public final class ZooTrainer {
 
     private Fitted fitOne(SurrogateSpec spec, int dim, Dataset<Row> rows) {
         long t0 = System.nanoTime();
-        Dataset<Row> in = spec.kind() == SurrogateSpec.Kind.XGBOOST ? XgboostRows.ordered(rows) : rows;
-        PipelineModel model = SurrogatePipelines.build(spec, dim, labels.size(), seedFor(spec)).fit(in);
+        Dataset<Row> fitRows = spec.kind() == SurrogateSpec.Kind.XGBOOST ? XgboostRows.ordered(rows) : rows;
+        PipelineModel model = SurrogatePipelines.build(spec, dim, labels.size(), seedFor(spec)).fit(fitRows);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Integer iterations = iterations(model);
         Boolean converged = iterations == null || !spec.params().containsKey("maxIter") ? null

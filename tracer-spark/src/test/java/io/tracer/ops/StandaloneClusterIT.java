@@ -41,9 +41,8 @@ class StandaloneClusterIT {
     /**
      * A cheap fit, as the unit tests use: one logistic candidate, two folds. The boosted gate
      * stays, so XGBoost's barrier stage runs on an executor in its own JVM, as on Databricks or
-     * EMR, and its models must match local mode's too. (Its rows reach it through a shuffle whose
-     * order a cluster does not fix; XgboostRowsTest is what checks that the order is fixed: this
-     * test also passed, at this size, before it was.)
+     * EMR, and the frontier rows and routing decisions it takes part in must match local mode's.
+     * XgboostRowsTest, not this test, checks that XGBoost's rows come in one order.
      */
     private static final List<String> CHEAP = List.of(
             "-Dtracer.zoo.skip=[mlp-1, mlp-2, lr-1e-4, lr-1e-2]", "-Dtracer.zoo.folds=2",

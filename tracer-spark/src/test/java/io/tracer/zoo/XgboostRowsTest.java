@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -34,11 +35,15 @@ class XgboostRowsTest {
         return rows.orderBy(xxhash64(col(Columns.TRACE_ID), lit(7L))).repartition(3);
     }
 
-    /** Rows whose value of {@code column} differs between the two scorings (exact comparison). */
-    private static long differing(Dataset<Row> a, Dataset<Row> b, String column) {
-        return a.select(col(Columns.TRACE_ID), col(column).as("a"))
-                .join(b.select(col(Columns.TRACE_ID), col(column).as("b")), Columns.TRACE_ID)
-                .where(col("a").notEqual(col("b"))).count();
+    /**
+     * Rows whose value of {@code column} differs between the two scorings (exact comparison),
+     * after checking that both scored all {@code n} rows, so an empty join cannot pass for a match.
+     */
+    private static long differing(Dataset<Row> a, Dataset<Row> b, String column, long n) {
+        Dataset<Row> joined = a.select(col(Columns.TRACE_ID), col(column).as("a"))
+                .join(b.select(col(Columns.TRACE_ID), col(column).as("b")), Columns.TRACE_ID);
+        assertEquals(n, joined.where(col("a").isNotNull().and(col("b").isNotNull())).count(), "rows scored by both");
+        return joined.where(col("a").notEqual(col("b"))).count();
     }
 
     static SparkSession spark;
@@ -71,7 +76,7 @@ class XgboostRowsTest {
         Dataset<Row> indexed = labels.withLabelIndex(rows);
         SurrogateModel inOrder = zoo.fit(xgb, rows);
         SurrogateModel outOfOrder = zoo.fit(xgb, scrambled(rows));
-        assertEquals(0, differing(inOrder.predict(indexed), outOfOrder.predict(indexed), Columns.PROBABILITY),
+        assertEquals(0, differing(inOrder.predict(indexed), outOfOrder.predict(indexed), Columns.PROBABILITY, 900),
                 "rows whose XGBoost surrogate probabilities differ");
     }
 
@@ -80,13 +85,13 @@ class XgboostRowsTest {
         ZooResult lr = zoo.train(rows, List.of(SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 30)));
         try {
             Dataset<Row> outOfFold = lr.outOfFold();
-            double agree = outOfFold.agg(org.apache.spark.sql.functions.avg(Columns.AGREE)).first().getDouble(0);
+            double agree = outOfFold.agg(avg(Columns.AGREE)).first().getDouble(0);
             assertTrue(agree > 0.3 && agree < 0.97, "a gate needs both classes to learn from: agreement " + agree);
             // the default boosted gate's sampling: rows 0.8, columns 0.5
             GateTrainer trainer = new GateTrainer(new GateTrainer.BoostedParams(30, 4, 0.3, 0.8, 0.5, 1));
             GateModel a = trainer.train("boosted", outOfFold, 5L);
             GateModel b = trainer.train("boosted", scrambled(outOfFold), 5L);
-            assertEquals(0, differing(a.score(outOfFold), b.score(outOfFold), Columns.ACCEPT_SCORE),
+            assertEquals(0, differing(a.score(outOfFold), b.score(outOfFold), Columns.ACCEPT_SCORE, 900),
                     "rows whose boosted gate scores differ");
         } finally {
             lr.outOfFold().unpersist();
