@@ -121,10 +121,7 @@ public final class GateTrainer {
             x.setEta(boosted.eta());
             x.setSubsample(boosted.subsample());
             x.setColsampleBytree(boosted.colsampleBytree());
-            x.setNumWorkers(1);
-            // The rows arrive in the one sorted partition the single worker reads (XgboostRows):
-            // another repartition would only add a shuffle.
-            x.setForceRepartition(false);
+            XgboostRows.readOneOrderedPartition(x);
             x.setNthread(io.tracer.zoo.XgboostThreads.allowed(boosted.nthread()));
             x.setSeed(gateSeed);
             x.setFeaturesCol(ASSEMBLED);

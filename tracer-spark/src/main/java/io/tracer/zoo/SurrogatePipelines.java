@@ -107,11 +107,8 @@ public final class SurrogatePipelines {
         x.setSubsample(spec.doubleParam("subsample"));
         x.setColsampleBytree(spec.doubleParam("colsampleBytree"));
         // One worker: a barrier stage of several workers can starve concurrent zoo fits on a
-        // small executor pool; the booster itself uses nthread cores.
-        x.setNumWorkers(1);
-        // The fit's rows arrive in the one sorted partition the single worker reads
-        // (XgboostRows, applied by ZooTrainer): another repartition would only add a shuffle.
-        x.setForceRepartition(false);
+        // small executor pool; the booster itself uses nthread cores. ZooTrainer orders the rows.
+        XgboostRows.readOneOrderedPartition(x);
         x.setNthread(XgboostThreads.allowed(spec.intParam("nthread")));
         x.setSeed(seed);
         x.setFeaturesCol(Columns.FEATURES);

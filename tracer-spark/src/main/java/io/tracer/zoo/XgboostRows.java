@@ -1,6 +1,7 @@
 package io.tracer.zoo;
 
 import io.tracer.Columns;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -22,6 +23,16 @@ import java.util.Arrays;
  */
 public final class XgboostRows {
     private XgboostRows() {}
+
+    /**
+     * Sets {@code x} up to read what {@link #ordered} gives it: one worker, and no repartition of
+     * its own (the rows already are the one partition that worker reads; another repartition
+     * would only add a shuffle). Scala's setters return an erased type: one call per statement.
+     */
+    public static void readOneOrderedPartition(XGBoostClassifier x) {
+        x.setNumWorkers(1);
+        x.setForceRepartition(false);
+    }
 
     /** {@code rows} in one partition, sorted by {@link Columns#TRACE_ID}, for an estimator with one worker. */
     public static Dataset<Row> ordered(Dataset<Row> rows) {
