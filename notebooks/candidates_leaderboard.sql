@@ -1,5 +1,5 @@
--- Candidates of the latest succeeded run: every surrogate fit (search rungs, the winner's
--- cross-fit and final fit) with the rows it saw, and the gates by AUC.
+-- Candidates of the latest succeeded run: every surrogate fit (search rungs, the finalists'
+-- cross-fits, the winner's final fit) with the rows it saw, and the gates by AUC.
 -- Placeholder: ${tables} = the table prefix (tracer.lakehouse.catalog, e.g. main.tracer; see the notebook).
 WITH latest AS (
   SELECT run_id

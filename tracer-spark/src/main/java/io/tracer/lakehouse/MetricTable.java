@@ -19,8 +19,8 @@ public enum MetricTable {
                     + "candidate the selection split chose; the deployed one can differ (the sequence's lead or "
                     + "fallback step, sequence_role)."),
     CANDIDATES("candidates", MetricTables.CANDIDATES,
-            "One row per fit the zoo made (each successive-halving rung a surrogate reached, the winner's "
-                    + "cross-fit and its final fit), with the rows it saw, and one row per gate."),
+            "One row per fit the zoo made (each successive-halving rung a surrogate reached, each finalist's "
+                    + "cross-fit, the winner's final fit), with the rows it saw, and one row per gate."),
     LABEL_COVERAGE("label_coverage", MetricTables.LABEL_COVERAGE,
             "One row per (target, label) for the selected policy: how much of each teacher label it handles and "
                     + "how well, on the calibration split."),

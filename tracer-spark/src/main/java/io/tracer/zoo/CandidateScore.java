@@ -8,8 +8,9 @@ import java.util.List;
  * candidate's selection prediction and calibration result at one target.)
  *
  * <p>Phases: {@link #SEARCH}, one row per successive-halving rung the candidate reached (fitted
- * on {@code trainRows} rows, scored on {@code evalRows} held-out rows); {@link #CROSS_FIT}, the
- * winner's k-fold fit on the out-of-fold sample (one score per fold); {@link #FINAL}, the winner
+ * on {@code trainRows} rows, scored on {@code evalRows} held-out rows); {@link #CROSS_FIT}, a
+ * finalist's k-fold fit on the out-of-fold sample (one score per fold; the better finalist wins);
+ * {@link #FINAL}, the winner
  * refitted on every train row (no score: no row is left to score it on).
  *
  * @param metric       the selection metric (macro-f1 or accuracy)

@@ -11,7 +11,7 @@ import java.util.Map;
  * What the zoo returns.
  *
  * @param candidates  every fit the zoo made, with the rows it saw: each candidate's search rungs,
- *                    then the winner's cross-fit and final fit ({@link CandidateScore})
+ *                    then each finalist's cross-fit, then the winner's final fit ({@link CandidateScore})
  * @param winnerSpec  the selected candidate
  * @param winner      the winner fitted on all the rows it was given
  * @param outOfFold   the winner's out-of-fold predictions on the cross-fit sample (persisted;
@@ -37,7 +37,8 @@ public record ZooResult(List<CandidateScore> candidates, SurrogateSpec winnerSpe
 
     /** The winner's k-fold cross-fit: fold scores on the out-of-fold sample. */
     public CandidateScore crossFit() {
-        return candidates.stream().filter(s -> CandidateScore.CROSS_FIT.equals(s.phase())).findFirst()
+        return candidates.stream().filter(s -> CandidateScore.CROSS_FIT.equals(s.phase())
+                        && s.name().equals(winnerSpec.name())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the zoo made no cross-fit"));
     }
 }

@@ -43,14 +43,19 @@ import static org.apache.spark.sql.functions.xxhash64;
  *   <li><b>Search</b> by successive halving: every candidate is fitted on a hash sample of
  *   {@code tracer.zoo.search-rows} train rows and scored (teacher macro-F1 or accuracy) on a
  *   holdout of up to {@code holdout-rows} other train rows; the better half is fitted again on
- *   twice the rows, and so on, until one candidate is left or the next rung would need more
- *   rows than there are. Samples are nested and never meet the holdout.</li>
- *   <li><b>Cross-fit</b> of the winner: k-fold on at most {@code out-of-fold-rows} train rows;
- *   the fold models' predictions of their held-out folds are the out-of-fold rows the gates (and
- *   RSB's second stages) learn from, since predictions on rows a model was fitted on would be
+ *   twice the rows, and so on, until two candidates are left (the finalists) or the next rung
+ *   would need more rows than there are (then its best is the one finalist). Samples are nested
+ *   and never meet the holdout.</li>
+ *   <li><b>Cross-fit</b> of the finalists: k-fold on at most {@code out-of-fold-rows} train rows.
+ *   Two finalists are decided here, by their mean fold score on the same folds, rather than on
+ *   the search's small holdout: finalists are close by construction, and the better one on a few
+ *   thousand rows need not be the better one on every row (on B3 at 100,000 traces the holdout
+ *   preferred lr-1e-4 by 0.002 where the folds put lr-1e-3 ahead by 0.07). The winner's fold
+ *   models' predictions of their held-out folds are the out-of-fold rows the gates (and RSB's
+ *   second stages) learn from, since predictions on rows a model was fitted on would be
  *   over-confident.</li>
  *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
- *   published. It does not depend on the folds, so it shares their step.</li>
+ *   published. With one finalist it does not depend on the folds, so it shares their step.</li>
  * </ol>
  *
  * <p>Fits of a step are submitted from a small driver thread pool ({@code tracer.zoo.parallelism})
@@ -118,10 +123,17 @@ public final class ZooTrainer {
         LOG.info("zoo: {} candidates on {} train rows, metric {}, K={}, dim={}", specs.size(), n, config.metric(),
                 labels.size(), dim);
         List<CandidateScore> scores = new ArrayList<>();
-        SurrogateSpec winner = specs.size() == 1 ? specs.get(0) : search(keyed, n, specs, dim, scores);
-        CrossFit crossFit = crossFit(winner, keyed, n, dim, () -> fitAll(winner, prepared, n, dim));
-        scores.add(crossFit.score());
+        List<SurrogateSpec> finalists = specs.size() <= FINALISTS ? specs : search(keyed, n, specs, dim, scores);
+        // One finalist: its fit on every row runs beside the folds. Two: after them, for the one that won.
+        Callable<Fitted> onlyFinalistOnAll = () -> fitAll(finalists.get(0), prepared, n, dim);
+        CrossFit crossFit = crossFit(finalists, keyed, n, dim, finalists.size() == 1 ? onlyFinalistOnAll : null);
+        scores.addAll(crossFit.scores());
+        SurrogateSpec winner = crossFit.winner();
         Fitted fin = crossFit.winnerOnAll();
+        if (fin == null) {
+            List<Callable<Fitted>> winnerOnAll = List.of(() -> fitAll(winner, prepared, n, dim));
+            fin = runAll(winnerOnAll, List.of("zoo/" + winner.name() + "/final"), "fit on every row").get(0);
+        }
         scores.add(new CandidateScore(winner.name(), winner.kind().name(), config.metric(), CandidateScore.FINAL,
                 -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, fin.seconds(),
                 fin.iterations(), fin.converged()));
@@ -132,8 +144,14 @@ public final class ZooTrainer {
 
     // --- search ------------------------------------------------------------------------------
 
-    /** Successive halving over nested samples, scored on one holdout; returns the winner's spec. */
-    private SurrogateSpec search(Dataset<Row> keyed, long n, List<SurrogateSpec> specs, int dim,
+    /** Candidates the search hands to the cross-fit, which decides between them on its folds. */
+    static final int FINALISTS = 2;
+
+    /**
+     * Successive halving over nested samples, scored on one holdout; returns the finalists (two,
+     * or one when the last rung used the whole pool), best first.
+     */
+    private List<SurrogateSpec> search(Dataset<Row> keyed, long n, List<SurrogateSpec> specs, int dim,
                                  List<CandidateScore> scores) {
         long holdout = Math.max(1, Math.min(config.holdoutRows(), (long) Math.floor(MAX_HOLDOUT_SHARE * n)));
         long pool = n - holdout;
@@ -174,8 +192,8 @@ public final class ZooTrainer {
                     LOG.info("zoo: rung {} on {} rows, scored on {}: {}; {} go on", rung, sample.count(), held.count(),
                             describe(rungScores), next.stream().map(SurrogateSpec::name).toList());
                     alive = next;
-                    if (alive.size() == 1) {
-                        return alive.get(0);
+                    if (alive.size() <= FINALISTS) {
+                        return alive;
                     }
                 } finally {
                     sample.rows().unpersist();
@@ -236,7 +254,14 @@ public final class ZooTrainer {
 
     // --- cross-fit ---------------------------------------------------------------------------
 
-    private record CrossFit(CandidateScore score, Dataset<Row> outOfFold, Fitted winnerOnAll) {}
+    /**
+     * @param scores      every finalist's cross-fit row, in the finalists' order
+     * @param winner      the finalist with the best mean fold score
+     * @param outOfFold   the winner's out-of-fold rows (persisted)
+     * @param winnerOnAll the fit on every row when it ran beside the folds (one finalist); else null
+     */
+    private record CrossFit(List<CandidateScore> scores, SurrogateSpec winner, Dataset<Row> outOfFold,
+                            Fitted winnerOnAll) {}
 
     /** The Spark job group (as the Spark UI shows it) of {@code spec}'s fit without fold {@code fold}. */
     public static String foldGroup(SurrogateSpec spec, int fold) {
@@ -244,64 +269,97 @@ public final class ZooTrainer {
     }
 
     /**
-     * The winner's k-fold fit on the out-of-fold sample (fold scores and out-of-fold rows), and its
-     * fit on every row ({@code onAll}). The k + 1 fits are independent, so they go to the pool
-     * together; as two steps, the last fold ran with a thread idle and the fit on every row then
-     * ran alone. The fit on every row is submitted first, since at scale it is the longest.
+     * The finalists' k-fold fits on the out-of-fold sample (fold scores; the winner's out-of-fold
+     * rows), and, when given ({@code onAll}, one finalist), the fit on every row. The fits are
+     * independent, so they go to the pool together; as two steps, the last fold ran with a thread
+     * idle and the fit on every row then ran alone. The fit on every row is submitted first, since
+     * at scale it is the longest. Every finalist sees the same folds, so their mean fold scores
+     * compare like for like; the best wins (NaN last, ties to the earlier finalist).
      */
-    private CrossFit crossFit(SurrogateSpec spec, Dataset<Row> keyed, long n, int dim, Callable<Fitted> onAll) {
+    private CrossFit crossFit(List<SurrogateSpec> finalists, Dataset<Row> keyed, long n, int dim,
+                              Callable<Fitted> onAll) {
         double share = Math.min(1.0, (double) config.outOfFoldRows() / n);
         Dataset<Row> sampled = share >= 1.0 ? keyed : keyed.where(col(KEY).lt(share));
         TrainingPartitions.Sized sample = TrainingPartitions.persist(sampled.drop(KEY), "zoo out-of-fold sample");
         try {
             Folds folds = folds(sample.rows());
             int k = folds.ids().length;
-            List<Callable<Fitted>> jobs = new ArrayList<>(List.of(onAll));
-            List<String> groups = new ArrayList<>(List.of("zoo/" + spec.name() + "/final"));
-            for (int f = 0; f < k; f++) {
-                int fold = folds.ids()[f];
-                jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
-                groups.add(foldGroup(spec, fold));
+            List<Callable<Fitted>> jobs = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
+            if (onAll != null) {
+                jobs.add(onAll);
+                groups.add("zoo/" + finalists.get(0).name() + "/final");
             }
-            List<Fitted> all = runAll(jobs, groups, "cross-fit folds and the fit on every row");
-            Fitted winnerOnAll = all.get(0);
-            List<Fitted> fitted = all.subList(1, all.size());
-            List<Double> metric = new ArrayList<>();
-            double acc = 0;
-            double f1 = 0;
-            double secs = 0;
-            Integer iterations = null;
-            Boolean converged = null;
-            Dataset<Row> outOfFold = null;
-            for (int f = 0; f < k; f++) {
-                Dataset<Row> predicted = SurrogateModel.addAgree(fitted.get(f).model()
-                        .predict(sample.rows().where(col(Columns.FOLD).equalTo(folds.ids()[f]))));
-                ClassificationScores s = score(predicted);
-                metric.add(s.metric(config.metric()));
-                acc += s.accuracy();
-                f1 += s.macroF1();
-                secs += fitted.get(f).seconds();
-                if (fitted.get(f).iterations() != null) {
-                    iterations = iterations == null ? fitted.get(f).iterations()
-                            : Math.max(iterations, fitted.get(f).iterations());
-                    converged = (converged == null || converged) && fitted.get(f).converged();
+            for (SurrogateSpec spec : finalists) {
+                for (int f = 0; f < k; f++) {
+                    int fold = folds.ids()[f];
+                    jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
+                    groups.add(foldGroup(spec, fold));
                 }
-                Dataset<Row> part = predicted.select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX,
-                        Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE, Columns.FOLD);
-                outOfFold = outOfFold == null ? part : outOfFold.unionByName(part);
             }
-            double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
-                    / Math.max(1, metric.size() - 1);
+            List<Fitted> all = runAll(jobs, groups, "cross-fit folds" + (onAll != null ? " and the fit on every row" : ""));
+            Fitted winnerOnAll = onAll != null ? all.get(0) : null;
+            List<Fitted> foldFits = all.subList(onAll != null ? 1 : 0, all.size());
+            List<CandidateScore> scores = new ArrayList<>();
+            List<List<Dataset<Row>>> predictions = new ArrayList<>();
+            for (int c = 0; c < finalists.size(); c++) {
+                SurrogateSpec spec = finalists.get(c);
+                List<Fitted> fitted = foldFits.subList(c * k, (c + 1) * k);
+                List<Double> metric = new ArrayList<>();
+                double acc = 0;
+                double f1 = 0;
+                double secs = 0;
+                Integer iterations = null;
+                Boolean converged = null;
+                List<Dataset<Row>> parts = new ArrayList<>();
+                for (int f = 0; f < k; f++) {
+                    Dataset<Row> predicted = SurrogateModel.addAgree(fitted.get(f).model()
+                            .predict(sample.rows().where(col(Columns.FOLD).equalTo(folds.ids()[f]))));
+                    ClassificationScores s = score(predicted);
+                    metric.add(s.metric(config.metric()));
+                    acc += s.accuracy();
+                    f1 += s.macroF1();
+                    secs += fitted.get(f).seconds();
+                    if (fitted.get(f).iterations() != null) {
+                        iterations = iterations == null ? fitted.get(f).iterations()
+                                : Math.max(iterations, fitted.get(f).iterations());
+                        converged = (converged == null || converged) && fitted.get(f).converged();
+                    }
+                    parts.add(predicted.select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX,
+                            Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE, Columns.FOLD));
+                }
+                double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
+                        / Math.max(1, metric.size() - 1);
+                scores.add(new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
+                        CandidateScore.CROSS_FIT, -1, sample.count() - folds.rows()[0], sample.count(), metric, mean,
+                        Math.sqrt(var), acc / k, f1 / k, secs, iterations, converged));
+                predictions.add(parts);
+            }
+            int best = 0;
+            for (int c = 1; c < scores.size(); c++) {
+                double m = scores.get(c).mean();
+                double b = scores.get(best).mean();
+                if (!Double.isNaN(m) && (Double.isNaN(b) || m > b)) {
+                    best = c;
+                }
+            }
+            if (Double.isNaN(scores.get(best).mean())) {
+                throw new TracerException("zoo: no finalist produced a cross-fit score");
+            }
+            SurrogateSpec winner = finalists.get(best);
             // The union has a partition set per fold: pack it, the gates iterate over it.
+            Dataset<Row> outOfFold = predictions.get(best).stream().reduce(Dataset::unionByName).orElseThrow();
             TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
-            CandidateScore score = new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
-                    CandidateScore.CROSS_FIT, -1, sample.count() - folds.rows()[0], sample.count(), metric, mean,
-                    Math.sqrt(var), acc / k, f1 / k, secs, iterations, converged);
-            LOG.info("zoo: {} cross-fitted on {} rows in {} folds: {} {} (std {}); {} out-of-fold rows for the gates",
-                    spec.name(), sample.count(), k, config.metric(), String.format("%.4f", mean),
-                    String.format("%.4f", score.std()), packed.count());
-            return new CrossFit(score, packed.rows(), winnerOnAll);
+            for (CandidateScore score : scores) {
+                LOG.info("zoo: {} cross-fitted on {} rows in {} folds: {} {} (std {}){}", score.name(), sample.count(),
+                        k, config.metric(), String.format("%.4f", score.mean()), String.format("%.4f", score.std()),
+                        score.name().equals(winner.name())
+                                ? "; " + packed.count() + " out-of-fold rows for the gates"
+                                        + (finalists.size() > 1 ? " (the better finalist)" : "")
+                                : "");
+            }
+            return new CrossFit(scores, winner, packed.rows(), winnerOnAll);
         } finally {
             sample.rows().unpersist();
         }

@@ -128,26 +128,27 @@ class ZooTrainerTest {
     }
 
     @Test
-    void theSearchPrefersTheBetterCandidateAndTheCrossFitKeepsOutOfFoldPredictions() {
+    void twoFinalistsAreDecidedOnTheSameFoldsAndTheWinnerKeepsOutOfFoldPredictions() {
         SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 30);
         SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
                 Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
         Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
         ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
+        // the stump first: the order of the finalists must not decide
         ZooResult result = trainer.train(train, List.of(stump, good));
         try {
             assertEquals("lr-1e-3", result.winnerSpec().name());
-            // 1,200 rows: a holdout of 240 (a fifth), so one rung of 960 rows decides between the two
-            assertEquals(2, result.searchScores().size());
-            CandidateScore s = result.searchScores().get(0);
-            CandidateScore g = result.searchScores().get(1);
-            assertEquals("stump", s.name());
-            assertEquals(List.of(0, 0), List.of(s.rung(), g.rung()));
-            assertEquals(240, g.evalRows(), 25);
-            assertEquals(1200, g.trainRows() + g.evalRows());
-            assertTrue(g.mean() > s.mean() + 0.2, "lr " + g.mean() + " vs stump " + s.mean());
+            // two candidates are already the finalists: no search, both cross-fitted on the same folds
+            assertEquals(List.of(), result.searchScores());
+            List<CandidateScore> crossFits = result.candidates().stream()
+                    .filter(c -> CandidateScore.CROSS_FIT.equals(c.phase())).toList();
+            assertEquals(List.of("stump", "lr-1e-3"), crossFits.stream().map(CandidateScore::name).toList());
+            CandidateScore s = crossFits.get(0);
             CandidateScore cross = result.crossFit();
             assertEquals("lr-1e-3", cross.name());
+            assertEquals(List.of(s.trainRows(), s.evalRows()), List.of(cross.trainRows(), cross.evalRows()));
+            assertEquals(3, s.foldScores().size());
+            assertTrue(cross.mean() > s.mean() + 0.2, "lr " + cross.mean() + " vs stump " + s.mean());
             assertEquals(3, cross.foldScores().size());
             assertEquals(1200, cross.evalRows());
             assertTrue(cross.accuracy() > 0.6 && cross.accuracy() < 1.0, "lr accuracy " + cross.accuracy());
@@ -157,6 +158,7 @@ class ZooTrainerTest {
             assertEquals(cross.iterations() < 30, cross.converged());
             CandidateScore fin = result.candidates().get(result.candidates().size() - 1);
             assertEquals(CandidateScore.FINAL, fin.phase());
+            assertEquals("lr-1e-3", fin.name());
             assertEquals(1200, fin.trainRows());
 
             Dataset<Row> oof = result.outOfFold();
@@ -181,7 +183,7 @@ class ZooTrainerTest {
     }
 
     @Test
-    void successiveHalvingFitsTheBetterHalfOnTwiceTheRowsUntilOneIsLeft() {
+    void successiveHalvingFitsTheBetterHalfOnTwiceTheRowsUntilTwoAreLeft() {
         SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 20);
         SurrogateSpec strong = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
         SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
@@ -195,18 +197,35 @@ class ZooTrainerTest {
         try {
             List<CandidateScore> search = result.candidates().stream()
                     .filter(c -> CandidateScore.SEARCH.equals(c.phase())).toList();
-            // rung 0: four candidates on about 200 rows; rung 1: the best two on about 400; then one is left
-            assertEquals(List.of(0, 0, 0, 0, 1, 1), search.stream().map(CandidateScore::rung).toList());
+            // rung 0: four candidates on about 200 rows, scored on one holdout; the best two are the finalists
+            assertEquals(List.of(0, 0, 0, 0), search.stream().map(CandidateScore::rung).toList());
             long rung0 = search.get(0).trainRows();
-            long rung1 = search.get(4).trainRows();
             assertTrue(Math.abs(rung0 - 200) < 60, "rung 0 rows " + rung0);
-            assertTrue(Math.abs(rung1 - 400) < 80, "rung 1 rows " + rung1);
             assertTrue(search.stream().allMatch(c -> c.evalRows() == search.get(0).evalRows()), "one holdout");
-            // the trees are left behind at rung 0; a logistic regression wins
+            // the trees are left behind at rung 0; the two logistic regressions are cross-fitted
+            List<CandidateScore> crossFits = result.candidates().stream()
+                    .filter(c -> CandidateScore.CROSS_FIT.equals(c.phase())).toList();
             assertEquals(java.util.Set.of("lr-1e-3", "lr-1e-2"),
-                    java.util.Set.of(search.get(4).name(), search.get(5).name()));
-            assertTrue(result.winnerSpec().name().startsWith("lr-"));
+                    crossFits.stream().map(CandidateScore::name).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(2, crossFits.size());
+            // the winner is the finalist with the better mean over the same folds
+            CandidateScore better = crossFits.get(0).mean() >= crossFits.get(1).mean() ? crossFits.get(0)
+                    : crossFits.get(1);
+            assertEquals(better.name(), result.winnerSpec().name());
+            assertEquals(better, result.crossFit());
             assertEquals(3, result.crossFit().foldScores().size());
+            // the out-of-fold rows are the winner's: their mean accuracy over folds is its cross-fit accuracy,
+            // not the other finalist's
+            double oofAccuracy = result.outOfFold().groupBy(Columns.FOLD)
+                    .agg(org.apache.spark.sql.functions.avg(Columns.AGREE).as("a"))
+                    .agg(org.apache.spark.sql.functions.avg("a")).first().getDouble(0);
+            CandidateScore other = crossFits.get(crossFits.get(0) == better ? 1 : 0);
+            assertEquals(better.accuracy(), oofAccuracy, 1e-9);
+            assertTrue(Math.abs(other.accuracy() - oofAccuracy) > 1e-9 || other.accuracy() == better.accuracy(),
+                    "out-of-fold accuracy " + oofAccuracy + " is the other finalist's");
+            assertEquals(List.of(CandidateScore.FINAL), result.candidates().stream()
+                    .filter(c -> !CandidateScore.SEARCH.equals(c.phase()) && !CandidateScore.CROSS_FIT.equals(c.phase()))
+                    .map(CandidateScore::phase).toList());
         } finally {
             result.outOfFold().unpersist();
         }
