@@ -87,7 +87,8 @@ public record TracerConfig(
     /**
      * @param searchRows    train rows every candidate is first fitted on (successive halving)
      * @param holdoutRows   train rows, kept out of every search fit, that score the candidates
-     * @param outOfFoldRows train rows the winner is cross-fitted on, for the gates' out-of-fold rows
+     * @param outOfFoldRows train rows the finalists are cross-fitted on: the better wins, and its
+     *                      held-out folds are the gates' out-of-fold rows
      */
     public record Zoo(String set, List<String> skip, List<String> add, int searchRows, int holdoutRows, int folds,
                       int outOfFoldRows, String metric, int parallelism) {

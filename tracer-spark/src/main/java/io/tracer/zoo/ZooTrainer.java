@@ -43,9 +43,9 @@ import static org.apache.spark.sql.functions.xxhash64;
  *   <li><b>Search</b> by successive halving: every candidate is fitted on a hash sample of
  *   {@code tracer.zoo.search-rows} train rows and scored (teacher macro-F1 or accuracy) on a
  *   holdout of up to {@code holdout-rows} other train rows; the better half is fitted again on
- *   twice the rows, and so on, until two candidates are left (the finalists) or the next rung
- *   would need more rows than there are (then its best is the one finalist). Samples are nested
- *   and never meet the holdout.</li>
+ *   twice the rows, and so on, until two candidates are left (the finalists) or a rung has used
+ *   every row outside the holdout (then its best two are the finalists). Samples are nested and
+ *   never meet the holdout. With one or two candidates there is no search.</li>
  *   <li><b>Cross-fit</b> of the finalists: k-fold on at most {@code out-of-fold-rows} train rows.
  *   Two finalists are decided here, by their mean fold score on the same folds, rather than on
  *   the search's small holdout: finalists are close by construction, and the better one on a few
@@ -132,7 +132,13 @@ public final class ZooTrainer {
         Fitted fin = crossFit.winnerOnAll();
         if (fin == null) {
             List<Callable<Fitted>> winnerOnAll = List.of(() -> fitAll(winner, prepared, n, dim));
-            fin = runAll(winnerOnAll, List.of("zoo/" + winner.name() + "/final"), "fit on every row").get(0);
+            try {
+                fin = runAll(winnerOnAll, List.of("zoo/" + winner.name() + "/final"), "fit on every row").get(0);
+            } catch (RuntimeException e) {
+                // no ZooResult will carry the out-of-fold rows to a caller that would release them
+                crossFit.outOfFold().unpersist();
+                throw e;
+            }
         }
         scores.add(new CandidateScore(winner.name(), winner.kind().name(), config.metric(), CandidateScore.FINAL,
                 -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, fin.seconds(),
@@ -148,8 +154,8 @@ public final class ZooTrainer {
     static final int FINALISTS = 2;
 
     /**
-     * Successive halving over nested samples, scored on one holdout; returns the finalists (two,
-     * or one when the last rung used the whole pool), best first.
+     * Successive halving over nested samples, scored on one holdout; returns the finalists (at
+     * most {@link #FINALISTS}), best first.
      */
     private List<SurrogateSpec> search(Dataset<Row> keyed, long n, List<SurrogateSpec> specs, int dim,
                                  List<CandidateScore> scores) {
@@ -184,7 +190,9 @@ public final class ZooTrainer {
                     if (Double.isNaN(rungScores.get(order.get(0)).mean())) {
                         throw new TracerException("zoo: no candidate produced a score at rung " + rung);
                     }
-                    int keep = last ? 1 : (alive.size() + 1) / 2;
+                    // the last rung (the whole pool) hands its best two to the cross-fit too: a larger
+                    // sample than this holdout decides between them
+                    int keep = last ? Math.min(FINALISTS, alive.size()) : (alive.size() + 1) / 2;
                     List<SurrogateSpec> next = new ArrayList<>();
                     for (int i = 0; i < keep; i++) {
                         next.add(alive.get(order.get(i)));
