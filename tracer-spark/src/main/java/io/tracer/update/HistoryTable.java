@@ -133,12 +133,22 @@ public final class HistoryTable {
         EncoderInfo encoder = EncoderInfo.of(valid).orElseThrow(() -> new BadInputException(
                 "new traces from " + sourceUri + " have no tagged " + Columns.EMBEDDING
                         + " column; embed them before merging into the history"));
-        Dataset<Row> rows = conform(valid, encoder, runId, sourceUri);
+        Dataset<Row> conformed = conform(valid, encoder, runId, sourceUri);
+        // A MERGE inserts every unmatched source row, so a trace id the source repeats would land
+        // twice. The loader leaves one row per id, but the rows are recomputed for the MERGE, and
+        // an update that ran beside another once offered 50 traces and inserted 60 (the embedding
+        // join gave some traces two rows). One row per id here keeps the history's key a key.
+        Dataset<Row> rows = conformed.dropDuplicates(Columns.TRACE_ID);
         io.tracer.Faults.point("history.merge");
         boolean[] created = {false};
         long[] versionBefore = {-1};
         String commitNote = "run " + runId + ": merge traces from " + sourceUri;
+        long given = conformed.count();
         long offered = rows.count();
+        if (given > offered) {
+            LOG.warn("run {}: {} rows repeat a trace id of another row in these new traces; each id is merged once",
+                    runId, given - offered);
+        }
         // A MERGE that inserts only the ids the history lacks is idempotent, so losing the commit
         // race to another update and running it again cannot insert a trace twice.
         io.tracer.lakehouse.DeltaRetry.run("the traces of run " + runId + " into the trace history " + uri, () -> {

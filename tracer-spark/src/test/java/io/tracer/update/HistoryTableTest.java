@@ -69,6 +69,18 @@ class HistoryTableTest {
         assertEquals(h.encoder(), EncoderInfo.of(stored));
     }
 
+    /** Rows that repeat a trace id (as a recomputed embedding join once gave) are merged once. */
+    @Test
+    void aTraceIdTheNewRowsRepeatIsMergedOnce() {
+        HistoryTable h = new HistoryTable(spark, uri("repeats"));
+        h.merge(traces.where(col(Columns.TRACE_ID).isin(ids(0, 20))), "r1", "file:/a");
+        Dataset<Row> twice = traces.where(col(Columns.TRACE_ID).isin(ids(10, 40)));
+        MergeResult r = h.merge(twice.union(twice.where(col(Columns.TRACE_ID).isin(ids(25, 35)))), "r2", "file:/b");
+        assertEquals(new MergeResult(30, 20, 10, 40, r.deltaVersion(), false), r);
+        assertEquals(40, h.read().count());
+        assertEquals(40, h.read().select(Columns.TRACE_ID).distinct().count());
+    }
+
     @Test
     void vectorsFromAnotherEncoderAreRefused() {
         HistoryTable h = new HistoryTable(spark, uri("encoder"));
