@@ -143,8 +143,11 @@ public final class HistoryTable {
         boolean[] created = {false};
         long[] versionBefore = {-1};
         String commitNote = "run " + runId + ": merge traces from " + sourceUri;
-        long given = conformed.count();
-        long offered = rows.count();
+        // rows and distinct ids in one pass over the source, not a count of each dataset
+        Row counts = conformed.agg(org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.countDistinct(col(Columns.TRACE_ID))).first();
+        long given = counts.getLong(0);
+        long offered = counts.getLong(1);
         if (given > offered) {
             LOG.warn("run {}: {} rows repeat a trace id of another row in these new traces; each id is merged once",
                     runId, given - offered);

@@ -41,6 +41,17 @@ class ZooTrainerTest {
         return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, "macro-f1", 2);
     }
 
+    /** A one-split tree: a candidate any logistic regression beats on the clusters. */
+    private static SurrogateSpec stump() {
+        return new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
+                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+    }
+
+    /** A zoo logistic regression capped at {@code maxIter} iterations. */
+    private static SurrogateSpec lr(String name, int maxIter) {
+        return SurrogateZoo.byName(name, DIM, K).withParam("maxIter", maxIter);
+    }
+
     /** Full-zoo specs made cheap enough for a unit test. */
     static List<SurrogateSpec> cheapFull() {
         List<SurrogateSpec> out = new ArrayList<>();
@@ -129,9 +140,8 @@ class ZooTrainerTest {
 
     @Test
     void twoFinalistsAreDecidedOnTheSameFoldsAndTheWinnerKeepsOutOfFoldPredictions() {
-        SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 30);
-        SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
-                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+        SurrogateSpec good = lr("lr-1e-3", 30);
+        SurrogateSpec stump = stump();
         Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
         ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
         // the stump first: the order of the finalists must not decide
@@ -185,10 +195,9 @@ class ZooTrainerTest {
 
     @Test
     void successiveHalvingFitsTheBetterHalfOnTwiceTheRowsUntilTwoAreLeft() {
-        SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 20);
-        SurrogateSpec strong = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
-        SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
-                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+        SurrogateSpec good = lr("lr-1e-3", 20);
+        SurrogateSpec strong = lr("lr-1e-2", 20);
+        SurrogateSpec stump = stump();
         SurrogateSpec shallow = new SurrogateSpec("shallow", SurrogateSpec.Kind.TREE,
                 Map.of("maxDepth", "2", "minInstancesPerNode", "1", "maxBins", "32"));
         TracerConfig.Zoo small = new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 3, 50000,
@@ -230,10 +239,9 @@ class ZooTrainerTest {
 
     @Test
     void aLastRungOverTheWholePoolHandsItsBestTwoToTheCrossFitAndLeavesNothingCached() {
-        SurrogateSpec good = SurrogateZoo.byName("lr-1e-3", DIM, K).withParam("maxIter", 20);
-        SurrogateSpec strong = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
-        SurrogateSpec stump = new SurrogateSpec("stump", SurrogateSpec.Kind.TREE,
-                Map.of("maxDepth", "1", "minInstancesPerNode", "1", "maxBins", "32"));
+        SurrogateSpec good = lr("lr-1e-3", 20);
+        SurrogateSpec strong = lr("lr-1e-2", 20);
+        SurrogateSpec stump = stump();
         int cachedBefore = spark.sparkContext().getPersistentRDDs().size();
         ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
         // 1,200 rows: a holdout of 240, so rung 0 (960 rows) is already the whole pool
@@ -256,7 +264,7 @@ class ZooTrainerTest {
 
     @Test
     void foldsAreAssignedWhenTheRowsHaveNone() {
-        SurrogateSpec good = SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 20);
+        SurrogateSpec good = lr("lr-1e-2", 20);
         ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
         ZooResult result = trainer.train(rows.limit(600), List.of(good));
         try {
