@@ -89,15 +89,19 @@ public record TracerConfig(
      * @param holdoutRows   train rows, kept out of every search fit, that score the candidates
      * @param outOfFoldRows train rows the finalists are cross-fitted on: the better wins, and its
      *                      held-out folds are the gates' out-of-fold rows
+     * @param finalistMargin a finalist whose first-fold score trails the other's by more than this
+     *                      (in the metric's units) stops there; 1 cross-fits both on every fold
      */
     public record Zoo(String set, List<String> skip, List<String> add, int searchRows, int holdoutRows, int folds,
-                      int outOfFoldRows, String metric, int parallelism) {
+                      int outOfFoldRows, double finalistMargin, String metric, int parallelism) {
         public Zoo {
             require(List.of("light", "full").contains(set), ZOO_SET, "must be light or full, was " + set);
             require(searchRows >= 100, ZOO_SEARCH_ROWS, "must be at least 100, was " + searchRows);
             require(holdoutRows >= 100, ZOO_HOLDOUT_ROWS, "must be at least 100, was " + holdoutRows);
             require(folds >= 2, ZOO_FOLDS, "must be at least 2");
             require(outOfFoldRows >= 100, ZOO_OUT_OF_FOLD_ROWS, "must be at least 100, was " + outOfFoldRows);
+            require(finalistMargin >= 0 && finalistMargin <= 1, ZOO_FINALIST_MARGIN,
+                    "must be in [0, 1], was " + finalistMargin);
             require(List.of("macro-f1", "accuracy").contains(metric), ZOO_METRIC,
                     "must be macro-f1 or accuracy, was " + metric);
             require(parallelism >= 1, ZOO_PARALLELISM, "must be at least 1");
@@ -306,7 +310,8 @@ public record TracerConfig(
                             root.getString(SPLIT_ORDER), root.getString(SPLIT_GROUP_BY)),
                     new Zoo(root.getString(ZOO_SET), root.getStringList(ZOO_SKIP), root.getStringList(ZOO_ADD),
                             root.getInt(ZOO_SEARCH_ROWS), root.getInt(ZOO_HOLDOUT_ROWS), root.getInt(ZOO_FOLDS),
-                            root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getString(ZOO_METRIC),
+                            root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getDouble(ZOO_FINALIST_MARGIN),
+                            root.getString(ZOO_METRIC),
                             root.getInt(ZOO_PARALLELISM)),
                     new Gate(root.getStringList(GATE_CANDIDATES)),
                     new Ood(root.getBoolean(OOD_ENABLED), root.getDouble(OOD_QUANTILE),

@@ -82,7 +82,7 @@ public final class MetricTables {
             col("metric", STRING, "selection metric: macro-f1 or accuracy"),
             col("fold_scores", DataTypes.createArrayType(DOUBLE, true), "metric per cross-fit fold (empty for other rows)"),
             col("mean", DOUBLE, "the metric: on the holdout (search), mean over folds (cross-fit); null for the final fit"),
-            col("std", DOUBLE, "standard deviation of fold_scores; null without folds"),
+            col("std", DOUBLE, "standard deviation of fold_scores; null without folds or with one"),
             col("accuracy", DOUBLE, "accuracy against the teacher on the rows mean was measured on (surrogates only)"),
             col("macro_f1", DOUBLE, "macro-F1 against the teacher on the rows mean was measured on (surrogates only)"),
             col("auc_selection", DOUBLE, "gate AUC for predicting agreement on the selection split"),

@@ -20,7 +20,7 @@ import java.util.List;
  * @param foldScores   the metric per held-out fold (cross-fit only; empty otherwise)
  * @param mean         the metric: on the holdout (search) or the mean over folds (cross-fit);
  *                     NaN for the final fit
- * @param std          sample standard deviation of the fold scores; NaN without folds
+ * @param std          sample standard deviation of the fold scores; NaN with fewer than two
  * @param accuracy     teacher accuracy on the same rows as {@code mean}
  * @param macroF1      teacher macro-F1 on the same rows as {@code mean}
  * @param fitSeconds   wall seconds spent fitting (summed over folds)

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -50,12 +51,14 @@ import static org.apache.spark.sql.functions.xxhash64;
  *   Two finalists are decided here, by their mean fold score on the same folds, rather than on
  *   the search's small holdout: finalists are close by construction, and the better one on a few
  *   thousand rows need not be the better one on every row (on B3 at 100,000 traces the holdout
- *   preferred lr-1e-4 by 0.002 where the folds put lr-1e-3 ahead by 0.07). The winner's fold
+ *   preferred lr-1e-4 by 0.002 where the folds put lr-1e-3 ahead by 0.07). Their first folds go
+ *   first; a finalist that trails there by more than {@code finalist-margin} stops. The winner's fold
  *   models' predictions of their held-out folds are the out-of-fold rows the gates (and RSB's
  *   second stages) learn from, since predictions on rows a model was fitted on would be
  *   over-confident.</li>
  *   <li><b>Final fit</b> of the winner on every train row: the surrogate that is certified and
- *   published. With one finalist it does not depend on the folds, so it shares their step.</li>
+ *   published. Once one finalist is left it does not depend on the folds, so it shares the step
+ *   of its remaining folds.</li>
  * </ol>
  *
  * <p>Fits of a step are submitted from a small driver thread pool ({@code tracer.zoo.parallelism})
@@ -124,9 +127,9 @@ public final class ZooTrainer {
                 labels.size(), dim);
         List<CandidateScore> scores = new ArrayList<>();
         List<SurrogateSpec> finalists = specs.size() <= FINALISTS ? specs : search(keyed, n, specs, dim, scores);
-        // One finalist: its fit on every row runs beside the folds. Two: after them, for the one that won.
-        Callable<Fitted> onlyFinalistOnAll = () -> fitAll(finalists.get(0), prepared, n, dim);
-        CrossFit crossFit = crossFit(finalists, keyed, n, dim, finalists.size() == 1 ? onlyFinalistOnAll : null);
+        // The winner's fit on every row runs beside its folds once it is the only finalist left;
+        // when both finalists went through every fold, after them, for the one that won.
+        CrossFit crossFit = crossFit(finalists, keyed, n, dim, spec -> () -> fitAll(spec, prepared, n, dim));
         scores.addAll(crossFit.scores());
         SurrogateSpec winner = crossFit.winner();
         Fitted fin = crossFit.winnerOnAll();
@@ -266,10 +269,20 @@ public final class ZooTrainer {
      * @param scores      every finalist's cross-fit row, in the finalists' order
      * @param winner      the finalist with the best mean fold score
      * @param outOfFold   the winner's out-of-fold rows (persisted)
-     * @param winnerOnAll the fit on every row when it ran beside the folds (one finalist); else null
+     * @param winnerOnAll the fit on every row when it ran beside the folds (one finalist went on
+     *                    past the first folds); else null
      */
     private record CrossFit(List<CandidateScore> scores, SurrogateSpec winner, Dataset<Row> outOfFold,
                             Fitted winnerOnAll) {}
+
+    /** What one job of a cross-fit step gives back. */
+    private sealed interface StepFit permits FoldFit, EveryRowFit {}
+
+    /** A finalist fitted without one fold, its predictions of that fold, and their scores. */
+    private record FoldFit(Fitted fitted, Dataset<Row> predicted, ClassificationScores scores) implements StepFit {}
+
+    /** The finalist that went on, fitted on every train row. */
+    private record EveryRowFit(Fitted fitted) implements StepFit {}
 
     /** The Spark job group (as the Spark UI shows it) of {@code spec}'s fit without fold {@code fold}. */
     public static String foldGroup(SurrogateSpec spec, int fold) {
@@ -278,74 +291,64 @@ public final class ZooTrainer {
 
     /**
      * The finalists' k-fold fits on the out-of-fold sample (fold scores; the winner's out-of-fold
-     * rows), and, when given ({@code onAll}, one finalist), the fit on every row. The fits are
-     * independent, so they go to the pool together; as two steps, the last fold ran with a thread
-     * idle and the fit on every row then ran alone. The fit on every row is submitted first, since
-     * at scale it is the longest. Every finalist sees the same folds, so their mean fold scores
-     * compare like for like; the best wins (NaN last, ties to the earlier finalist).
+     * rows), and the winner's fit on every row ({@code onAll}) when it can run beside its folds.
+     * Every finalist sees the same folds, so their fold scores compare like for like.
+     *
+     * <p>With two finalists, their first folds are fitted first. A finalist that trails there by
+     * more than {@code finalist-margin} stops: the finalists are close by construction, so a gap
+     * that size on one fold of tens of thousands of rows does not close on the next (on B3 at
+     * 100,000 traces, lr-1e-4 trailed lr-1e-3 by 0.075 on every fold, fold std 0.002), and its
+     * other folds would only cost time. The leader's remaining folds then go to the pool with its
+     * fit on every row. Finalists within the margin are fitted on every fold and the best mean
+     * wins (NaN last, ties to the earlier finalist); the caller then fits it on every row. With
+     * one finalist, its folds and its fit on every row go to the pool together, the longest (the
+     * fit on every row) first.
      */
     private CrossFit crossFit(List<SurrogateSpec> finalists, Dataset<Row> keyed, long n, int dim,
-                              Callable<Fitted> onAll) {
+                              Function<SurrogateSpec, Callable<Fitted>> onAll) {
         double share = Math.min(1.0, (double) config.outOfFoldRows() / n);
         Dataset<Row> sampled = share >= 1.0 ? keyed : keyed.where(col(KEY).lt(share));
         TrainingPartitions.Sized sample = TrainingPartitions.persist(sampled.drop(KEY), "zoo out-of-fold sample");
         try {
             Folds folds = folds(sample.rows());
             int k = folds.ids().length;
-            List<Callable<Fitted>> jobs = new ArrayList<>();
-            List<String> groups = new ArrayList<>();
-            if (onAll != null) {
-                jobs.add(onAll);
-                groups.add("zoo/" + finalists.get(0).name() + "/final");
-            }
-            for (SurrogateSpec spec : finalists) {
-                for (int f = 0; f < k; f++) {
-                    int fold = folds.ids()[f];
-                    jobs.add(() -> fitOne(spec, dim, sample.rows().where(col(Columns.FOLD).notEqual(fold))));
-                    groups.add(foldGroup(spec, fold));
-                }
-            }
-            List<Fitted> all = runAll(jobs, groups, "cross-fit folds" + (onAll != null ? " and the fit on every row" : ""));
-            Fitted winnerOnAll = onAll != null ? all.get(0) : null;
-            List<Fitted> foldFits = all.subList(onAll != null ? 1 : 0, all.size());
-            List<CandidateScore> scores = new ArrayList<>();
-            List<List<Dataset<Row>>> predictions = new ArrayList<>();
+            FoldFit[][] fits = new FoldFit[finalists.size()][k];
+            List<Integer> going = new ArrayList<>();
             for (int c = 0; c < finalists.size(); c++) {
-                SurrogateSpec spec = finalists.get(c);
-                List<Fitted> fitted = foldFits.subList(c * k, (c + 1) * k);
-                List<Double> metric = new ArrayList<>();
-                double acc = 0;
-                double f1 = 0;
-                double secs = 0;
-                Integer iterations = null;
-                Boolean converged = null;
-                List<Dataset<Row>> parts = new ArrayList<>();
-                for (int f = 0; f < k; f++) {
-                    Dataset<Row> predicted = SurrogateModel.addAgree(fitted.get(f).model()
-                            .predict(sample.rows().where(col(Columns.FOLD).equalTo(folds.ids()[f]))));
-                    ClassificationScores s = score(predicted);
-                    metric.add(s.metric(config.metric()));
-                    acc += s.accuracy();
-                    f1 += s.macroF1();
-                    secs += fitted.get(f).seconds();
-                    if (fitted.get(f).iterations() != null) {
-                        iterations = iterations == null ? fitted.get(f).iterations()
-                                : Math.max(iterations, fitted.get(f).iterations());
-                        converged = (converged == null || converged) && fitted.get(f).converged();
-                    }
-                    parts.add(predicted.select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX,
-                            Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE, Columns.FOLD));
-                }
-                double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-                double var = metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
-                        / Math.max(1, metric.size() - 1);
-                scores.add(new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
-                        CandidateScore.CROSS_FIT, -1, sample.count() - folds.rows()[0], sample.count(), metric, mean,
-                        Math.sqrt(var), acc / k, f1 / k, secs, iterations, converged));
-                predictions.add(parts);
+                going.add(c);
             }
-            int best = 0;
-            for (int c = 1; c < scores.size(); c++) {
+            int next = 0;
+            if (finalists.size() > 1) {
+                step(finalists, going, 0, 1, null, sample, folds, dim, fits, "first folds of the finalists");
+                double[] first = new double[finalists.size()];
+                for (int c = 0; c < first.length; c++) {
+                    first[c] = fits[c][0].scores().metric(config.metric());
+                }
+                going = withinMargin(first, config.finalistMargin());
+                next = 1;
+                if (going.size() < finalists.size()) {
+                    int leader = going.get(0);
+                    for (int c = 0; c < finalists.size(); c++) {
+                        if (!going.contains(c)) {
+                            LOG.info("zoo: {} stops after its first fold: {} {}, {} behind {} (margin {})",
+                                    finalists.get(c).name(), config.metric(), String.format("%.4f", first[c]),
+                                    Double.isNaN(first[c]) ? "no score" : String.format("%.4f", first[leader] - first[c]),
+                                    finalists.get(leader).name(), config.finalistMargin());
+                        }
+                    }
+                }
+            }
+            SurrogateSpec sole = going.size() == 1 ? finalists.get(going.get(0)) : null;
+            Fitted winnerOnAll = step(finalists, going, next, k, sole == null ? null : onAll.apply(sole), sample,
+                    folds, dim, fits, "cross-fit folds" + (sole != null ? " and the fit on every row" : ""));
+
+            List<CandidateScore> scores = new ArrayList<>();
+            for (int c = 0; c < finalists.size(); c++) {
+                scores.add(crossFitScore(finalists.get(c), going.contains(c) ? k : next, fits[c], folds,
+                        sample.count()));
+            }
+            int best = going.get(0);
+            for (int c : going) {
                 double m = scores.get(c).mean();
                 double b = scores.get(best).mean();
                 if (!Double.isNaN(m) && (Double.isNaN(b) || m > b)) {
@@ -356,21 +359,127 @@ public final class ZooTrainer {
                 throw new TracerException("zoo: no finalist produced a cross-fit score");
             }
             SurrogateSpec winner = finalists.get(best);
+            List<Dataset<Row>> parts = new ArrayList<>();
+            for (FoldFit f : fits[best]) {
+                parts.add(f.predicted().select(Columns.TRACE_ID, Columns.FEATURES, Columns.LABEL_INDEX,
+                        Columns.PROBABILITY, Columns.PREDICTION, Columns.AGREE, Columns.FOLD));
+            }
             // The union has a partition set per fold: pack it, the gates iterate over it.
-            Dataset<Row> outOfFold = predictions.get(best).stream().reduce(Dataset::unionByName).orElseThrow();
+            Dataset<Row> outOfFold = parts.stream().reduce(Dataset::unionByName).orElseThrow();
             TrainingPartitions.Sized packed = TrainingPartitions.persist(outOfFold, "zoo out-of-fold");
-            for (CandidateScore score : scores) {
+            for (int c = 0; c < finalists.size(); c++) {
+                CandidateScore score = scores.get(c);
+                if (!going.contains(c)) {
+                    continue;
+                }
                 LOG.info("zoo: {} cross-fitted on {} rows in {} folds: {} {} (std {}){}", score.name(), sample.count(),
                         k, config.metric(), String.format("%.4f", score.mean()), String.format("%.4f", score.std()),
-                        score.name().equals(winner.name())
+                        c == best
                                 ? "; " + packed.count() + " out-of-fold rows for the gates"
-                                        + (finalists.size() > 1 ? " (the better finalist)" : "")
+                                        + (going.size() > 1 ? " (the better finalist)" : "")
                                 : "");
             }
             return new CrossFit(scores, winner, packed.rows(), winnerOnAll);
         } finally {
             sample.rows().unpersist();
         }
+    }
+
+    /**
+     * Finalists (indices, best first) whose first-fold score is within {@code margin} of the best
+     * one's; a NaN score is never within it. When no finalist has a score, all go on (the
+     * cross-fit then fails, naming it).
+     */
+    static List<Integer> withinMargin(double[] firstFold, double margin) {
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < firstFold.length; c++) {
+            order.add(c);
+        }
+        order.sort(Comparator.comparingDouble((Integer c) -> Double.isNaN(firstFold[c])
+                ? Double.POSITIVE_INFINITY : -firstFold[c]).thenComparingInt(c -> c));
+        double best = firstFold[order.get(0)];
+        if (Double.isNaN(best)) {
+            return List.copyOf(order);
+        }
+        return order.stream().filter(c -> !Double.isNaN(firstFold[c]) && best - firstFold[c] <= margin).toList();
+    }
+
+    /**
+     * Runs one cross-fit step: each finalist in {@code who} without each fold in
+     * [{@code fromFold}, {@code toFold}), and {@code onAll} when given; fills {@code fits} and
+     * returns the fit on every row (null without {@code onAll}).
+     */
+    private Fitted step(List<SurrogateSpec> finalists, List<Integer> who, int fromFold, int toFold,
+                        Callable<Fitted> onAll, TrainingPartitions.Sized sample, Folds folds, int dim,
+                        FoldFit[][] fits, String what) {
+        List<Callable<StepFit>> jobs = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        List<int[]> slots = new ArrayList<>();
+        if (onAll != null) {
+            jobs.add(() -> new EveryRowFit(onAll.call()));
+            groups.add("zoo/" + finalists.get(who.get(0)).name() + "/final");
+            slots.add(null);
+        }
+        for (int c : who) {
+            SurrogateSpec spec = finalists.get(c);
+            for (int f = fromFold; f < toFold; f++) {
+                int fold = folds.ids()[f];
+                jobs.add(() -> foldFit(spec, dim, sample.rows(), fold));
+                groups.add(foldGroup(spec, fold));
+                slots.add(new int[] {c, f});
+            }
+        }
+        List<StepFit> done = runAll(jobs, groups, what);
+        Fitted everyRow = null;
+        for (int i = 0; i < done.size(); i++) {
+            if (done.get(i) instanceof FoldFit f) {
+                fits[slots.get(i)[0]][slots.get(i)[1]] = f;
+            } else if (done.get(i) instanceof EveryRowFit e) {
+                everyRow = e.fitted();
+            }
+        }
+        return everyRow;
+    }
+
+    /** {@code spec} fitted on the sample without {@code fold}, predicting and scoring that fold. */
+    private FoldFit foldFit(SurrogateSpec spec, int dim, Dataset<Row> sample, int fold) {
+        Fitted fitted = fitOne(spec, dim, sample.where(col(Columns.FOLD).notEqual(fold)));
+        Dataset<Row> predicted = SurrogateModel.addAgree(fitted.model()
+                .predict(sample.where(col(Columns.FOLD).equalTo(fold))));
+        return new FoldFit(fitted, predicted, score(predicted));
+    }
+
+    /**
+     * A finalist's cross-fit row over its first {@code ran} folds: every fold when it went on,
+     * the first only when it stopped there (then it was scored on that fold's rows alone, and its
+     * std is undefined).
+     */
+    private CandidateScore crossFitScore(SurrogateSpec spec, int ran, FoldFit[] fits, Folds folds, long sampleRows) {
+        List<Double> metric = new ArrayList<>();
+        double acc = 0;
+        double f1 = 0;
+        double secs = 0;
+        Integer iterations = null;
+        Boolean converged = null;
+        for (int f = 0; f < ran; f++) {
+            FoldFit fit = fits[f];
+            metric.add(fit.scores().metric(config.metric()));
+            acc += fit.scores().accuracy();
+            f1 += fit.scores().macroF1();
+            secs += fit.fitted().seconds();
+            if (fit.fitted().iterations() != null) {
+                iterations = iterations == null ? fit.fitted().iterations()
+                        : Math.max(iterations, fit.fitted().iterations());
+                converged = (converged == null || converged) && fit.fitted().converged();
+            }
+        }
+        double mean = metric.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double std = ran < 2 ? Double.NaN : Math.sqrt(metric.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
+                / (ran - 1));
+        long evalRows = ran == folds.ids().length ? sampleRows : Arrays.stream(folds.rows()).limit(ran).sum();
+        return new CandidateScore(spec.name(), spec.kind().name(), config.metric(), CandidateScore.CROSS_FIT, -1,
+                sampleRows - folds.rows()[0], evalRows, metric, mean, std, acc / ran, f1 / ran, secs, iterations,
+                converged);
     }
 
     // --- fitting -----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class XgboostRowsTest {
         // overlapping clusters, so the surrogate is wrong often enough for a gate to learn from
         rows = SyntheticClusters.make(900, K, DIM, 1.6, 21L).cache();
         labels = LabelIndex.fromTeacher(rows);
-        zoo = new ZooTrainer(spark, new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 2, 50000,
+        zoo = new ZooTrainer(spark, new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 2, 50000, 0.02,
                 "macro-f1", 1), labels, 5L);
     }
 

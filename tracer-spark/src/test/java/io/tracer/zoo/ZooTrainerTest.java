@@ -38,7 +38,12 @@ class ZooTrainerTest {
     }
 
     static TracerConfig.Zoo zoo(String set, List<String> skip, List<String> add) {
-        return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, "macro-f1", 2);
+        return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, 0.02, "macro-f1", 2);
+    }
+
+    /** The light zoo's sizes with {@code finalistMargin}; 1 cross-fits both finalists on every fold. */
+    static TracerConfig.Zoo zoo(double finalistMargin) {
+        return new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 3, 50000, finalistMargin, "macro-f1", 2);
     }
 
     /** A one-split tree: a candidate any logistic regression beats on the clusters. */
@@ -143,7 +148,8 @@ class ZooTrainerTest {
         SurrogateSpec good = lr("lr-1e-3", 30);
         SurrogateSpec stump = stump();
         Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
-        ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
+        // a margin of 1: the stump, far behind, is still fitted on every fold
+        ZooTrainer trainer = new ZooTrainer(spark, zoo(1.0), labels, 42L);
         // the stump first: the order of the finalists must not decide
         ZooResult result = trainer.train(train, List.of(stump, good));
         try {
@@ -194,13 +200,73 @@ class ZooTrainerTest {
     }
 
     @Test
+    void aFinalistThatTrailsByMoreThanTheMarginOnTheFirstFoldStopsThere() {
+        Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
+        List<SurrogateSpec> finalists = List.of(stump(), lr("lr-1e-3", 30));
+        ZooResult raced = new ZooTrainer(spark, zoo(0.02), labels, 42L).train(train, finalists);
+        ZooResult full = new ZooTrainer(spark, zoo(1.0), labels, 42L).train(train, finalists);
+        try {
+            List<CandidateScore> racedRows = result(raced, CandidateScore.CROSS_FIT);
+            List<CandidateScore> fullRows = result(full, CandidateScore.CROSS_FIT);
+            assertEquals(List.of("stump", "lr-1e-3"), racedRows.stream().map(CandidateScore::name).toList());
+            CandidateScore stopped = racedRows.get(0);
+            // the stump was fitted without the first fold only, and scored on that fold's rows
+            long firstFoldRows = train.where(col(Columns.FOLD).equalTo(
+                    train.agg(org.apache.spark.sql.functions.min(Columns.FOLD)).first().getInt(0))).count();
+            assertEquals(1, stopped.foldScores().size());
+            assertEquals(firstFoldRows, stopped.evalRows());
+            assertEquals(1200 - firstFoldRows, stopped.trainRows());
+            assertTrue(Double.isNaN(stopped.std()), "one fold has no std: " + stopped.std());
+            // ... where it scored what it scores on that fold when every fold is fitted
+            assertEquals(fullRows.get(0).foldScores().get(0), stopped.foldScores().get(0), 1e-9);
+            assertEquals(3, fullRows.get(0).foldScores().size());
+            // the leader went on: the same winner, folds and out-of-fold rows as without the margin
+            assertEquals("lr-1e-3", raced.winnerSpec().name());
+            assertEquals(3, raced.crossFit().foldScores().size());
+            assertEquals(1200, raced.crossFit().evalRows());
+            for (int f = 0; f < 3; f++) {
+                assertEquals(full.crossFit().foldScores().get(f), raced.crossFit().foldScores().get(f), 1e-9);
+            }
+            assertEquals(1200, raced.outOfFold().count());
+            assertEquals(0, raced.outOfFold().select(Columns.TRACE_ID, Columns.PREDICTION)
+                    .except(full.outOfFold().select(Columns.TRACE_ID, Columns.PREDICTION)).count());
+            // its fit on every row is the last row, as when both finalists go through every fold
+            assertEquals(List.of(CandidateScore.CROSS_FIT, CandidateScore.CROSS_FIT, CandidateScore.FINAL),
+                    raced.candidates().stream().map(CandidateScore::phase).toList());
+            assertEquals(1200, result(raced, CandidateScore.FINAL).get(0).trainRows());
+        } finally {
+            raced.outOfFold().unpersist();
+            full.outOfFold().unpersist();
+        }
+    }
+
+    private static List<CandidateScore> result(ZooResult r, String phase) {
+        return r.candidates().stream().filter(c -> phase.equals(c.phase())).toList();
+    }
+
+    @Test
+    void finalistsWithinTheMarginOfTheFirstFoldsLeaderGoOnBestFirst() {
+        assertEquals(List.of(0, 1), ZooTrainer.withinMargin(new double[] {0.80, 0.79}, 0.02));
+        assertEquals(List.of(1, 0), ZooTrainer.withinMargin(new double[] {0.79, 0.80}, 0.02));
+        assertEquals(List.of(0), ZooTrainer.withinMargin(new double[] {0.80, 0.75}, 0.02));
+        assertEquals(List.of(1), ZooTrainer.withinMargin(new double[] {0.70, 0.80}, 0.02));
+        // ties keep the finalists' order; a margin of 1 keeps every scored finalist
+        assertEquals(List.of(0, 1), ZooTrainer.withinMargin(new double[] {0.5, 0.5}, 0.0));
+        assertEquals(List.of(1, 0), ZooTrainer.withinMargin(new double[] {0.0, 1.0}, 1.0));
+        // a finalist without a score stops; when none has one, all go on (the cross-fit then fails)
+        assertEquals(List.of(1), ZooTrainer.withinMargin(new double[] {Double.NaN, 0.1}, 1.0));
+        assertEquals(List.of(0, 1), ZooTrainer.withinMargin(new double[] {Double.NaN, Double.NaN}, 0.02));
+    }
+
+    @Test
     void successiveHalvingFitsTheBetterHalfOnTwiceTheRowsUntilTwoAreLeft() {
         SurrogateSpec good = lr("lr-1e-3", 20);
         SurrogateSpec strong = lr("lr-1e-2", 20);
         SurrogateSpec stump = stump();
         SurrogateSpec shallow = new SurrogateSpec("shallow", SurrogateSpec.Kind.TREE,
                 Map.of("maxDepth", "2", "minInstancesPerNode", "1", "maxBins", "32"));
-        TracerConfig.Zoo small = new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 3, 50000,
+        // a margin of 1: both finalists go through every fold, so their means compare
+        TracerConfig.Zoo small = new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 3, 50000, 1.0,
                 "macro-f1", 2);
         ZooResult result = new ZooTrainer(spark, small, labels, 42L)
                 .train(SyntheticClusters.withFolds(rows, 3), List.of(stump, good, shallow, strong));
