@@ -1,7 +1,6 @@
 package io.tracer.fit;
 
 import io.tracer.Seeds;
-import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
 import io.tracer.gate.GateTrainer;
 import io.tracer.pipeline.CandidateCounter;
@@ -19,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Stage rsb: per target, a cascade whose first stage is the L2D candidate the selection split
@@ -67,8 +62,9 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
                 LOG.info("rsb at target {}: no first stage is predicted to certify, skipped", target);
                 continue;
             }
-            if (first.get().predicted().coverage() >= 1.0) {
-                LOG.info("rsb at target {}: the first stage already handles everything, skipped", target);
+            Optional<String> skip = RsbFamily.noSecondStage(first.get());
+            if (skip.isPresent()) {
+                LOG.info("rsb at target {}: {}; skipped", target, skip.get());
                 continue;
             }
             Dataset<Row> firstRows = firstScored.computeIfAbsent(first.get().l2d().candidate().gate(),
@@ -83,55 +79,15 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
             firstScored.forEach((gate, rows) -> LOG.info("rsb: {} out-of-fold train rows scored by first-stage gate {}",
                     rows.count(), gate));
             List<CandidateCounts> cascades = new ArrayList<>();
-            for (Optional<CandidateCounts> c : inParallel(builds)) {
+            // Each build is a handful of small Spark jobs whose per-job overhead leaves cores idle,
+            // so two at once finish sooner.
+            for (Optional<CandidateCounts> c : SideBySide.run(spark, config.zoo().parallelism(), "rsb: second stages",
+                    builds)) {
                 c.ifPresent(cascades::add);
             }
             return counted.with(cascades);
         } finally {
             firstScored.values().forEach(Dataset::unpersist);
-        }
-    }
-
-    /**
-     * Builds the targets' cascades on {@code tracer.zoo.parallelism} threads: each is a handful of
-     * small Spark jobs whose per-job overhead leaves cores idle, so two at once finish sooner.
-     * Results come back in target order, so the fit does not depend on which finishes first.
-     */
-    private <T> List<T> inParallel(List<Callable<T>> builds) {
-        String group = spark.sparkContext().getLocalProperty("spark.jobGroup.id");
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.zoo().parallelism()), r -> {
-            Thread t = new Thread(r, "rsb-build");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> b : builds) {
-                futures.add(pool.submit(() -> {
-                    if (group != null) {
-                        spark.sparkContext().setJobGroup(group, "rsb: second stages", false);
-                    }
-                    return b.call();
-                }));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    futures.forEach(x -> x.cancel(true));
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new TracerException("rsb: a second stage failed: " + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TracerException("rsb: interrupted", e);
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

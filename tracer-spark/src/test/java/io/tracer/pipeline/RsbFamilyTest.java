@@ -202,6 +202,22 @@ class RsbFamilyTest {
                 1000, 0), perfect)), 0.95, 0.05).isEmpty());
     }
 
+    /** A second stage only behind a first stage predicted to accept at least a tenth of rows, and not all. */
+    @Test
+    void aFirstStageThatAcceptsAlmostNothingOrEverythingGetsNoSecondStage() {
+        CandidateCounts c = l2d("boosted", new ThresholdCounts(new double[] {0.5}, new long[] {1}, new long[] {1}, 10, 0),
+                null);
+        assertEquals(Optional.empty(), RsbFamily.noSecondStage(first(c, 0.5)));
+        assertEquals(Optional.empty(), RsbFamily.noSecondStage(first(c, RsbFamily.MIN_FIRST_STAGE_COVERAGE)));
+        String few = RsbFamily.noSecondStage(first(c, 0.025)).orElseThrow();
+        assertTrue(few.contains("boosted") && few.contains("2.5%") && few.contains("10%"), few);
+        assertTrue(RsbFamily.noSecondStage(first(c, 1.0)).orElseThrow().contains("handles everything"));
+    }
+
+    private static RsbFamily.FirstStage first(CandidateCounts c, double coverage) {
+        return new RsbFamily.FirstStage(c, new Certification.Certified(0, 0, 0.7, 100, 99, 1000, coverage, 0.99, 0.97, 0.001, 0.95, 0.05));
+    }
+
     static CandidateCounts l2d(String gate, ThresholdCounts selection, ThresholdCounts calibration) {
         PipelineCandidate c = new PipelineCandidate(Family.L2D, "lr", gate,
                 List.of(new PolicyStage(1, null, null, Double.NaN)), Double.NaN, null, null);
