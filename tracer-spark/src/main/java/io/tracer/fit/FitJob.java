@@ -56,7 +56,7 @@ public final class FitJob {
 
     private FitResult fit(FitData data, StageClock clock) {
         SurrogateFit surrogate = clock.run(new ZooStage(spark, config), data);
-        GateFit gates = clock.run(new GateStage(spark, config), surrogate);
+        GateFit gates = clock.run(new GateStage(config), surrogate);
         OodFit models = config.ood().enabled() ? clock.run(new OodStage(config.ood()), gates)
                 : OodFit.disabled(gates);
         ScoredSplits scored = clock.run(new ScoreStage(), models);

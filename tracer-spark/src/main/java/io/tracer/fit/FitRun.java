@@ -44,7 +44,7 @@ public final class FitRun {
             return "";
         }
 
-        /** After the policy, the metric tables and the report are written; returns a note or "". */
+        /** After the policy and the metric tables are written; returns a note or "". */
         default String afterFit(FitResult fit, Optional<Publication> publication) {
             return "";
         }
@@ -82,16 +82,13 @@ public final class FitRun {
             FitResult fit = new FitJob(spark, config, layout, observer).run(request);
             Optional<Publication> publication = new PolicyPublisher(spark, config, layout).publish(fit);
             Optional<LoadedPolicy> policy = publication.map(Publication::policy);
-            FitTables tables = new FitTables(spark, layout);
-            if (config.report().enabled()) {
-                // the report's tables and the fit's are written side by side, then the page
-                String report = new ReportWriter(spark, config, layout)
-                        .write(fit.reportInput(), policy.map(LoadedPolicy::uri).orElse(null), tables.pending(fit));
-                LOG.info("report: {}", report);
-            } else {
-                tables.write(fit);
-            }
+            new FitTables(spark, layout).write(fit);
             notes.add(steps.afterFit(fit, publication));
+            if (config.report().enabled()) {
+                String report = new ReportWriter(spark, config, layout)
+                        .write(fit.reportInput(), policy.map(LoadedPolicy::uri).orElse(null));
+                LOG.info("report: {}", report);
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             String summary = FitSummary.render(request.runId(), fit.outcomes(), fit.deployed(),
                     labelLines(fit, fit.deployed()), config.report(), policy.map(LoadedPolicy::uri).orElse(null),

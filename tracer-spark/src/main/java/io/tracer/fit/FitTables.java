@@ -35,18 +35,15 @@ public final class FitTables {
     }
 
     public void write(FitResult fit) {
-        new DeltaWriter(spark, layout).writeAll(fit.request().runId(), pending(fit));
-    }
-
-    /** The three tables' writes, for a caller that writes them beside others (the report's). */
-    public List<DeltaWriter.Pending> pending(FitResult fit) {
-        return List.of(
+        DeltaWriter writer = new DeltaWriter(spark, layout);
+        String runId = fit.request().runId();
+        writer.writeAll(runId, List.of(
                 new DeltaWriter.Pending(MetricTable.FRONTIER,
                         () -> TableRows.toDataFrame(spark, MetricTable.FRONTIER, frontier(fit))),
                 new DeltaWriter.Pending(MetricTable.CANDIDATES,
                         () -> TableRows.toDataFrame(spark, MetricTable.CANDIDATES, candidates(fit))),
                 new DeltaWriter.Pending(MetricTable.LABEL_COVERAGE,
-                        () -> TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit))));
+                        () -> TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)))));
     }
 
     /**

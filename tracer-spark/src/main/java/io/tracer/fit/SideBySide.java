@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 
 /**
  * Runs a stage's independent pieces of work on a few driver threads, so Spark runs their jobs
- * at once: a job that leaves cores idle (per-job overhead, or XGBoost's one-worker fit on one
- * core) then shares the machine with the next piece instead of holding it alone. Results come
+ * at once: a piece whose small jobs leave cores idle (per-job overhead) then shares the machine
+ * with the next instead of holding it alone. Results come
  * back in submission order, so nothing downstream depends on which finishes first. Each thread
  * runs in the caller's Spark job group, so cancelling the run cancels them too.
  */

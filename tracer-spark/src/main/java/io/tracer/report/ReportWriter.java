@@ -50,25 +50,12 @@ public final class ReportWriter {
      * ({@code policyUri} may be null); returns the page's URI. Call after the fit's own tables.
      */
     public String write(ReportInput fit, String policyUri) {
-        return write(fit, policyUri, List.of());
-    }
-
-    /**
-     * As {@link #write(ReportInput, String)}, writing the fit's own tables ({@code alongside},
-     * the same run's) side by side with the report's: each write is mostly waiting on Delta, so
-     * six at once finish sooner than three and then three.
-     */
-    public String write(ReportInput fit, String policyUri, List<DeltaWriter.Pending> alongside) {
-        writeTables(fit, alongside);
+        writeTables(fit);
         return render(fit.runId(), policyUri);
     }
 
     /** The slices, boundary_pairs and examples rows of the fit's deploy target. */
     public void writeTables(ReportInput fit) {
-        writeTables(fit, List.of());
-    }
-
-    private void writeTables(ReportInput fit, List<DeltaWriter.Pending> alongside) {
         String runId = fit.runId();
         TargetOutcome deployed = fit.deployed();
         TracerConfig.Report options = config.report();
@@ -76,14 +63,12 @@ public final class ReportWriter {
         // Three tables read the routed rows: compute the join once.
         Dataset<Row> routed = RoutedCalibration.of(fit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<DeltaWriter.Pending> writes = new java.util.ArrayList<>(alongside);
-            // the examples first: the slowest of the report's, so it does not start last
-            writes.add(0, new DeltaWriter.Pending(MetricTable.EXAMPLES, () -> ExampleSampler.of(routed, runId,
-                    deployed.target(), options.examplesPerLabel(), Seeds.derive(seed, "examples"))));
-            writes.add(new DeltaWriter.Pending(MetricTable.SLICES, () -> SliceTable.of(routed, runId, deployed.target())));
-            writes.add(new DeltaWriter.Pending(MetricTable.BOUNDARY_PAIRS, () -> BoundaryPairs.of(routed, runId,
-                    deployed.target(), options.boundarySample(), options.boundaryPairs(), seed)));
-            new DeltaWriter(spark, layout).writeAll(runId, writes);
+            new DeltaWriter(spark, layout).writeAll(runId, List.of(
+                    new DeltaWriter.Pending(MetricTable.SLICES, () -> SliceTable.of(routed, runId, deployed.target())),
+                    new DeltaWriter.Pending(MetricTable.BOUNDARY_PAIRS, () -> BoundaryPairs.of(routed, runId,
+                            deployed.target(), options.boundarySample(), options.boundaryPairs(), seed)),
+                    new DeltaWriter.Pending(MetricTable.EXAMPLES, () -> ExampleSampler.of(routed, runId,
+                            deployed.target(), options.examplesPerLabel(), Seeds.derive(seed, "examples")))));
         } finally {
             routed.unpersist();
         }
