@@ -90,7 +90,8 @@ public record TracerConfig(
      * @param outOfFoldRows train rows the finalists are cross-fitted on: the better wins, and its
      *                      held-out folds are the gates' out-of-fold rows
      * @param finalistMargin a finalist whose first-fold score trails the other's by more than this
-     *                      (in the metric's units) stops there; 1 cross-fits both on every fold
+     *                      (in the metric's units; at least 2/sqrt of that fold's rows) stops
+     *                      there; 1 cross-fits both on every fold
      */
     public record Zoo(String set, List<String> skip, List<String> add, int searchRows, int holdoutRows, int folds,
                       int outOfFoldRows, double finalistMargin, String metric, int parallelism) {

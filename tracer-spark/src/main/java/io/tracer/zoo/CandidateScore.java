@@ -9,16 +9,18 @@ import java.util.List;
  *
  * <p>Phases: {@link #SEARCH}, one row per successive-halving rung the candidate reached (fitted
  * on {@code trainRows} rows, scored on {@code evalRows} held-out rows); {@link #CROSS_FIT}, a
- * finalist's k-fold fit on the out-of-fold sample (one score per fold; the better finalist wins);
+ * finalist's k-fold fit on the out-of-fold sample (one score per fold; the better finalist wins;
+ * a finalist that trailed by more than the margin on the first fold stopped there, with one score);
  * {@link #FINAL}, the winner
  * refitted on every train row (no score: no row is left to score it on).
  *
  * @param metric       the selection metric (macro-f1 or accuracy)
  * @param rung         the halving rung (0 first); -1 outside the search
  * @param trainRows    rows the fit saw (per fold: the sample minus the fold)
- * @param evalRows     rows the score was measured on (the whole sample for the cross-fit)
+ * @param evalRows     rows the score was measured on (for the cross-fit, the whole sample, or
+ *                     the first fold's rows for a finalist that stopped there)
  * @param foldScores   the metric per held-out fold (cross-fit only; empty otherwise)
- * @param mean         the metric: on the holdout (search) or the mean over folds (cross-fit);
+ * @param mean         the metric: on the holdout (search) or the mean over the folds fitted (cross-fit);
  *                     NaN for the final fit
  * @param std          sample standard deviation of the fold scores; NaN with fewer than two
  * @param accuracy     teacher accuracy on the same rows as {@code mean}

@@ -203,7 +203,10 @@ class ZooTrainerTest {
     void aFinalistThatTrailsByMoreThanTheMarginOnTheFirstFoldStopsThere() {
         Dataset<Row> train = SyntheticClusters.withFolds(rows, 3);
         List<SurrogateSpec> finalists = List.of(stump(), lr("lr-1e-3", 30));
+        int cachedBefore = spark.sparkContext().getPersistentRDDs().size();
         ZooResult raced = new ZooTrainer(spark, zoo(0.02), labels, 42L).train(train, finalists);
+        // the sample is released; only the out-of-fold rows the caller releases stay
+        assertEquals(cachedBefore + 1, spark.sparkContext().getPersistentRDDs().size());
         ZooResult full = new ZooTrainer(spark, zoo(1.0), labels, 42L).train(train, finalists);
         try {
             List<CandidateScore> racedRows = result(raced, CandidateScore.CROSS_FIT);
@@ -222,6 +225,11 @@ class ZooTrainerTest {
             assertEquals(3, fullRows.get(0).foldScores().size());
             // the leader went on: the same winner, folds and out-of-fold rows as without the margin
             assertEquals("lr-1e-3", raced.winnerSpec().name());
+            // ... and it is the model fitted on every row (not the first finalist listed)
+            assertEquals("lr-1e-3", raced.winner().spec().name());
+            assertEquals(0, raced.winner().predictWithAgree(labels.withLabelIndex(rows)).select(Columns.TRACE_ID,
+                    Columns.PREDICTION).except(full.winner().predictWithAgree(labels.withLabelIndex(rows))
+                    .select(Columns.TRACE_ID, Columns.PREDICTION)).count());
             assertEquals(3, raced.crossFit().foldScores().size());
             assertEquals(1200, raced.crossFit().evalRows());
             for (int f = 0; f < 3; f++) {
@@ -242,6 +250,13 @@ class ZooTrainerTest {
 
     private static List<CandidateScore> result(ZooResult r, String phase) {
         return r.candidates().stream().filter(c -> phase.equals(c.phase())).toList();
+    }
+
+    @Test
+    void theMarginIsAtLeastTwoOverTheRootOfTheFirstFoldsRows() {
+        assertEquals(0.1, ZooTrainer.margin(0.02, 400), 1e-12);
+        assertEquals(0.02, ZooTrainer.margin(0.02, 16_700), 1e-12);
+        assertEquals(1.0, ZooTrainer.margin(1.0, 100), 1e-12);
     }
 
     @Test
