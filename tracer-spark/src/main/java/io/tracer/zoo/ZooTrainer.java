@@ -181,15 +181,7 @@ public final class ZooTrainer {
                 try {
                     List<CandidateScore> rungScores = fitAndScore(alive, sample, held, dim, rung);
                     scores.addAll(rungScores);
-                    List<Integer> order = new ArrayList<>();
-                    for (int i = 0; i < alive.size(); i++) {
-                        order.add(i);
-                    }
-                    // best first; NaN scores last; ties keep the configured order
-                    order.sort(Comparator.comparingDouble((Integer i) -> {
-                        double m = rungScores.get(i).mean();
-                        return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -m;
-                    }).thenComparingInt(i -> i));
+                    List<Integer> order = bestFirst(rungScores.stream().mapToDouble(CandidateScore::mean).toArray());
                     if (Double.isNaN(rungScores.get(order.get(0)).mean())) {
                         throw new TracerException("zoo: no candidate produced a score at rung " + rung);
                     }
@@ -295,11 +287,11 @@ public final class ZooTrainer {
      * Every finalist sees the same folds, so their fold scores compare like for like.
      *
      * <p>With two finalists, their first folds are fitted first. A finalist that trails there by
-     * more than {@code finalist-margin} (or {@link #margin}'s floor on a small fold) stops: the finalists are close by construction, so a gap
-     * that size on one fold of tens of thousands of rows does not close on the next (on B3 at
-     * 100,000 traces, lr-1e-4 trailed lr-1e-3 by 0.075 on every fold, fold std 0.002), and its
-     * other folds would only cost time. The leader's remaining folds then go to the pool with its
-     * fit on every row. Finalists within the margin are fitted on every fold and the best mean
+     * more than {@code finalist-margin} (or {@link #margin}'s floor on a small fold) stops: the
+     * finalists are close by construction, so a gap that size on one fold of tens of thousands of
+     * rows does not close on the next (on B3 at 100,000 traces, lr-1e-4 trailed lr-1e-3 by 0.075
+     * on every fold, fold std 0.002), and its other folds would only cost time. The leader's
+     * remaining folds then go to the pool with its fit on every row. Finalists within the margin are fitted on every fold and the best mean
      * wins (NaN last, ties to the earlier finalist); the caller then fits it on every row. With
      * one finalist, its folds and its fit on every row go to the pool together, the longest (the
      * fit on every row) first.
@@ -349,17 +341,13 @@ public final class ZooTrainer {
                 scores.add(crossFitScore(finalists.get(c), going.contains(c) ? k : next, fits[c], folds,
                         sample.count()));
             }
-            // in the finalists' order, so a tie goes to the earlier finalist
-            List<Integer> ranked = going.stream().sorted().toList();
-            int best = ranked.get(0);
-            for (int c : ranked) {
-                double m = scores.get(c).mean();
-                double b = scores.get(best).mean();
-                if (!Double.isNaN(m) && (Double.isNaN(b) || m > b)) {
-                    best = c;
-                }
+            // only the finalists that went on compete: a stopped one's mean is of one fold
+            double[] means = new double[finalists.size()];
+            for (int c = 0; c < means.length; c++) {
+                means[c] = going.contains(c) ? scores.get(c).mean() : Double.NaN;
             }
-            if (Double.isNaN(scores.get(best).mean())) {
+            int best = bestFirst(means).get(0);
+            if (Double.isNaN(means[best])) {
                 throw new TracerException("zoo: no finalist produced a cross-fit score");
             }
             SurrogateSpec winner = finalists.get(best);
@@ -400,17 +388,26 @@ public final class ZooTrainer {
     }
 
     /**
+     * Indices of {@code scores}, best (highest) first; NaN scores last; ties keep the index order,
+     * so the earlier (configured) candidate wins them.
+     */
+    static List<Integer> bestFirst(double[] scores) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> Double.isNaN(scores[i]) ? Double.POSITIVE_INFINITY
+                : -scores[i]).thenComparingInt(i -> i));
+        return order;
+    }
+
+    /**
      * Finalists (indices, best first) whose first-fold score is within {@code margin} of the best
      * one's; a NaN score is never within it. When no finalist has a score, all go on (the
      * cross-fit then fails, naming it).
      */
     static List<Integer> withinMargin(double[] firstFold, double margin) {
-        List<Integer> order = new ArrayList<>();
-        for (int c = 0; c < firstFold.length; c++) {
-            order.add(c);
-        }
-        order.sort(Comparator.comparingDouble((Integer c) -> Double.isNaN(firstFold[c])
-                ? Double.POSITIVE_INFINITY : -firstFold[c]).thenComparingInt(c -> c));
+        List<Integer> order = bestFirst(firstFold);
         double best = firstFold[order.get(0)];
         if (Double.isNaN(best)) {
             return List.copyOf(order);

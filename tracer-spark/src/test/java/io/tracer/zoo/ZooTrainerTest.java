@@ -260,6 +260,14 @@ class ZooTrainerTest {
     }
 
     @Test
+    void bestFirstOrdersByScoreWithNaNLastAndTiesToTheEarlierIndex() {
+        assertEquals(List.of(2, 0, 1), ZooTrainer.bestFirst(new double[] {0.5, 0.4, 0.9}));
+        assertEquals(List.of(1, 3, 0, 2), ZooTrainer.bestFirst(new double[] {0.3, 0.7, Double.NaN, 0.7}));
+        assertEquals(List.of(0, 1), ZooTrainer.bestFirst(new double[] {Double.NaN, Double.NaN}));
+        assertEquals(List.of(), ZooTrainer.bestFirst(new double[0]));
+    }
+
+    @Test
     void finalistsWithinTheMarginOfTheFirstFoldsLeaderGoOnBestFirst() {
         assertEquals(List.of(0, 1), ZooTrainer.withinMargin(new double[] {0.80, 0.79}, 0.02));
         assertEquals(List.of(1, 0), ZooTrainer.withinMargin(new double[] {0.79, 0.80}, 0.02));
