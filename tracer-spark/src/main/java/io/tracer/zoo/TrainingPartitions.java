@@ -24,6 +24,13 @@ public final class TrainingPartitions {
     public static final long MIN_ROWS_PER_PARTITION = 2_000;
     /** Above this many rows per partition, a task's memory and straggling start to matter. */
     public static final long MAX_ROWS_PER_PARTITION = 100_000;
+    /**
+     * Training sets up to this many rows are re-created from a broadcast copy under a one-step
+     * lineage ({@link Lineage#detached}), so a fit's per-iteration tasks do not deserialize the
+     * whole fit's lineage; at 384 dimensions the copy is about 60 MB on the driver. Larger sets
+     * keep their lineage: their iterations are long enough that it costs little in proportion.
+     */
+    public static final long DETACHED_MAX_ROWS = 20_000;
 
     private TrainingPartitions() {}
 
@@ -47,14 +54,19 @@ public final class TrainingPartitions {
         long count = cached.count();
         int current = cached.rdd().getNumPartitions();
         int wanted = target(count, rows.sparkSession().sparkContext().defaultParallelism());
-        if (wanted == current) {
+        boolean detach = count <= DETACHED_MAX_ROWS;
+        if (wanted == current && !detach) {
             return new Sized(cached, count);
         }
-        Dataset<Row> packed = (wanted < current ? cached.coalesce(wanted) : cached.repartition(wanted))
+        // the same rows in the same partitions, so the coalesce below packs them as before
+        Dataset<Row> source = detach ? Lineage.detached(cached, DETACHED_MAX_ROWS) : cached;
+        Dataset<Row> packed = (wanted == current ? source
+                : wanted < current ? source.coalesce(wanted) : source.repartition(wanted))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         packed.count();
         cached.unpersist();
-        LOG.debug("{}: {} rows from {} into {} partitions for training", what, count, current, wanted);
+        LOG.debug("{}: {} rows from {} into {} partitions for training{}", what, count, current, wanted,
+                detach ? ", detached from their lineage" : "");
         return new Sized(packed, count);
     }
 

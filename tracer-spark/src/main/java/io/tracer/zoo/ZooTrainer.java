@@ -3,6 +3,7 @@ package io.tracer.zoo;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.HashSample;
+import io.tracer.Lineage;
 import io.tracer.Seeds;
 import io.tracer.TracerException;
 import io.tracer.config.TracerConfig;
@@ -505,9 +506,12 @@ public final class ZooTrainer {
      */
     private Fitted fitAll(SurrogateSpec spec, Dataset<Row> prepared, long n, int dim) {
         int wanted = TrainingPartitions.target(n, spark.sparkContext().defaultParallelism());
-        int current = prepared.rdd().getNumPartitions();
-        Dataset<Row> rows = wanted == current ? prepared
-                : wanted < current ? prepared.coalesce(wanted) : prepared.repartition(wanted);
+        // a small table is copied without its lineage, as TrainingPartitions does for the samples
+        Dataset<Row> source = n <= TrainingPartitions.DETACHED_MAX_ROWS
+                ? Lineage.detached(prepared, TrainingPartitions.DETACHED_MAX_ROWS) : prepared;
+        int current = source.rdd().getNumPartitions();
+        Dataset<Row> rows = wanted == current ? source
+                : wanted < current ? source.coalesce(wanted) : source.repartition(wanted);
         return fitOne(spec, dim, rows);
     }
 

@@ -7,6 +7,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingPartitionsTest {
 
@@ -36,6 +38,34 @@ class TrainingPartitionsTest {
             assertEquals(1_500L * 1_499 / 2, packed.rows().agg(org.apache.spark.sql.functions.sum("id")).first().getLong(0));
         } finally {
             packed.rows().unpersist();
+        }
+    }
+
+    /**
+     * A small table is packed from a copy without its lineage (what every task of an iterative
+     * fit deserializes): every row, in the table's order.
+     */
+    @Test
+    void aSmallTableIsPackedWithoutItsLineageIntoTheSamePartitions() {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> shuffled = spark.range(0, 3_000).toDF("id").repartition(6).sortWithinPartitions("id");
+        TrainingPartitions.Sized packed = TrainingPartitions.persist(shuffled, "test");
+        try {
+            assertEquals(3_000, packed.count());
+            String lineage = packed.rows().rdd().toDebugString();
+            assertFalse(lineage.contains("ShuffledRowRDD"), lineage);
+            // every row, in the table's order, in consecutive runs of its partitions
+            assertEquals(2, packed.rows().rdd().getNumPartitions());
+            assertEquals(shuffled.collectAsList(), packed.rows().collectAsList());
+        } finally {
+            packed.rows().unpersist();
+        }
+        Dataset<Row> large = spark.range(0, TrainingPartitions.DETACHED_MAX_ROWS + 1).toDF("id").repartition(2);
+        TrainingPartitions.Sized kept = TrainingPartitions.persist(large, "test");
+        try {
+            assertTrue(kept.rows().rdd().toDebugString().contains("ShuffledRowRDD"), "a larger table keeps its lineage");
+        } finally {
+            kept.rows().unpersist();
         }
     }
 }
