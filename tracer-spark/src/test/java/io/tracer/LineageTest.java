@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,9 @@ class LineageTest {
     @Test
     void aDetachedCopyHasTheSameRowsInTheSamePartitionsUnderAShortLineage() {
         Dataset<Row> rows = longLineage();
-        Dataset<Row> copy = Lineage.detached(rows, 1_000);
+        assertEquals(5, Lineage.valuesPerRow(rows), "a string, a long and a 3-wide vector");
+        Lineage.Detached detached = Lineage.detached(rows, 300, 1_500);
+        Dataset<Row> copy = detached.rows();
 
         List<List<Row>> before = rows.javaRDD().glom().collect();
         List<List<Row>> after = copy.javaRDD().glom().collect();
@@ -48,16 +51,26 @@ class LineageTest {
         assertEquals(before, after, "the same rows, partition by partition, in the same order");
         assertEquals(rows.schema(), copy.schema());
         assertTrue(rows.rdd().toDebugString().contains("ShuffledRowRDD"), rows.rdd().toDebugString());
-        assertTrue(!copy.rdd().toDebugString().contains("ShuffledRowRDD"), copy.rdd().toDebugString());
+        assertFalse(copy.rdd().toDebugString().contains("ShuffledRowRDD"), copy.rdd().toDebugString());
         assertTrue(depth(copy) < depth(rows), depth(copy) + " lineage lines against " + depth(rows));
-        // it is a Dataset like any other: it can be read again, filtered and counted
+        // it is a Dataset like any other, and still one once the executors' copies are released
         assertEquals(150, copy.where(col("x").lt(300)).count());
-        assertEquals(300, copy.count());
+        detached.release().run();
+        assertEquals(before, copy.javaRDD().glom().collect());
     }
 
     @Test
-    void moreRowsThanTheLimitComeBackAsTheyAre() {
+    void setsOverTheBoundComeBackAsTheyAre() {
         Dataset<Row> rows = longLineage();
-        assertSame(rows, Lineage.detached(rows, 299));
+        assertSame(rows, Lineage.detached(rows, 300, 1_499).rows(), "300 rows of 5 numbers are 1,500");
+        assertSame(rows, Lineage.detached(rows, 300, 299).rows());
+    }
+
+    @Test
+    void anEmptySetIsDetachedToo() {
+        Dataset<Row> none = longLineage().where(col("x").lt(0));
+        Dataset<Row> copy = Lineage.detached(none, 0, 1_000).rows();
+        assertEquals(0, copy.count());
+        assertEquals(none.schema(), copy.schema());
     }
 }

@@ -507,12 +507,16 @@ public final class ZooTrainer {
     private Fitted fitAll(SurrogateSpec spec, Dataset<Row> prepared, long n, int dim) {
         int wanted = TrainingPartitions.target(n, spark.sparkContext().defaultParallelism());
         // a small table is copied without its lineage, as TrainingPartitions does for the samples
-        Dataset<Row> source = n <= TrainingPartitions.DETACHED_MAX_ROWS
-                ? Lineage.detached(prepared, TrainingPartitions.DETACHED_MAX_ROWS) : prepared;
+        Lineage.Detached detached = Lineage.detached(prepared, n, TrainingPartitions.DETACHED_MAX_VALUES);
+        Dataset<Row> source = detached.rows();
         int current = source.rdd().getNumPartitions();
         Dataset<Row> rows = wanted == current ? source
                 : wanted < current ? source.coalesce(wanted) : source.repartition(wanted);
-        return fitOne(spec, dim, rows);
+        try {
+            return fitOne(spec, dim, rows);
+        } finally {
+            detached.release().run();
+        }
     }
 
     private Fitted fitOne(SurrogateSpec spec, int dim, Dataset<Row> rows) {

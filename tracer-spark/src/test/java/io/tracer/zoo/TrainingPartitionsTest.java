@@ -60,10 +60,10 @@ class TrainingPartitionsTest {
         } finally {
             packed.rows().unpersist();
         }
-        Dataset<Row> large = spark.range(0, TrainingPartitions.DETACHED_MAX_ROWS + 1).toDF("id").repartition(2);
-        TrainingPartitions.Sized kept = TrainingPartitions.persist(large, "test");
+        // 3,000 one-column rows over a bound of 2,999 numbers keep their lineage
+        TrainingPartitions.Sized kept = TrainingPartitions.persist(shuffled, "test", 2_999);
         try {
-            assertTrue(kept.rows().rdd().toDebugString().contains("ShuffledRowRDD"), "a larger table keeps its lineage");
+            assertTrue(kept.rows().rdd().toDebugString().contains("ShuffledRowRDD"), "a table over the bound keeps its lineage");
         } finally {
             kept.rows().unpersist();
         }
