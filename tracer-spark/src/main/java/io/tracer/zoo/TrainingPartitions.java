@@ -69,16 +69,21 @@ public final class TrainingPartitions {
         }
         // A copy has no block locations, so a coalesce takes runs of consecutive partitions, on a
         // cluster too (the cached blocks' grouping depended on which executor held them).
-        Dataset<Row> source = detached.rows();
-        Dataset<Row> packed = (wanted == current ? source
-                : wanted < current ? source.coalesce(wanted) : source.repartition(wanted))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> packed = repack(detached.rows(), wanted).persist(StorageLevel.MEMORY_AND_DISK());
         packed.count();
         detached.release().run();
-        cached.unpersist();
+        if (!detach) {
+            cached.unpersist();
+        }
         LOG.debug("{}: {} rows from {} into {} partitions for training{}", what, count, current, wanted,
                 detach ? ", detached from their lineage" : "");
         return new Sized(packed, count);
+    }
+
+    /** {@code rows} in {@code wanted} partitions: as they are, coalesced (no shuffle) or repartitioned. */
+    static Dataset<Row> repack(Dataset<Row> rows, int wanted) {
+        int current = rows.rdd().getNumPartitions();
+        return wanted == current ? rows : wanted < current ? rows.coalesce(wanted) : rows.repartition(wanted);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -292,8 +292,9 @@ public final class ZooTrainer {
      * finalists are close by construction, so a gap that size on one fold of tens of thousands of
      * rows does not close on the next (on B3 at 100,000 traces, lr-1e-4 trailed lr-1e-3 by 0.075
      * on every fold, fold std 0.002), and its other folds would only cost time. The leader's
-     * remaining folds then go to the pool with its fit on every row. Finalists within the margin are fitted on every fold and the best mean
-     * wins (NaN last, ties to the earlier finalist); the caller then fits it on every row. With
+     * remaining folds then go to the pool with its fit on every row. Finalists within the margin
+     * are fitted on every fold and the best mean wins (NaN last, ties to the earlier finalist);
+     * the caller then fits it on every row. With
      * one finalist, its folds and its fit on every row go to the pool together, the longest (the
      * fit on every row) first.
      */
@@ -508,12 +509,8 @@ public final class ZooTrainer {
         int wanted = TrainingPartitions.target(n, spark.sparkContext().defaultParallelism());
         // a small table is copied without its lineage, as TrainingPartitions does for the samples
         Lineage.Detached detached = Lineage.detached(prepared, n, TrainingPartitions.DETACHED_MAX_VALUES);
-        Dataset<Row> source = detached.rows();
-        int current = source.rdd().getNumPartitions();
-        Dataset<Row> rows = wanted == current ? source
-                : wanted < current ? source.coalesce(wanted) : source.repartition(wanted);
         try {
-            return fitOne(spec, dim, rows);
+            return fitOne(spec, dim, TrainingPartitions.repack(detached.rows(), wanted));
         } finally {
             detached.release().run();
         }
