@@ -35,15 +35,18 @@ public final class FitTables {
     }
 
     public void write(FitResult fit) {
-        DeltaWriter writer = new DeltaWriter(spark, layout);
-        String runId = fit.request().runId();
-        writer.writeAll(runId, List.of(
+        new DeltaWriter(spark, layout).writeAll(fit.request().runId(), writes(fit));
+    }
+
+    /** The three tables' writes, for {@link DeltaWriter#writeAll} beside other tables of the run. */
+    public List<DeltaWriter.Pending> writes(FitResult fit) {
+        return List.of(
                 new DeltaWriter.Pending(MetricTable.FRONTIER,
                         () -> TableRows.toDataFrame(spark, MetricTable.FRONTIER, frontier(fit))),
                 new DeltaWriter.Pending(MetricTable.CANDIDATES,
                         () -> TableRows.toDataFrame(spark, MetricTable.CANDIDATES, candidates(fit))),
                 new DeltaWriter.Pending(MetricTable.LABEL_COVERAGE,
-                        () -> TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit)))));
+                        () -> TableRows.toDataFrame(spark, MetricTable.LABEL_COVERAGE, labelCoverage(fit))));
     }
 
     /**

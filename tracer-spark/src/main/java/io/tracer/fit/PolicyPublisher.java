@@ -46,8 +46,9 @@ public final class PolicyPublisher {
     }
 
     /**
-     * Publishes the deploy target's policy and records the publication in the history table;
-     * returns it, or empty when publishing is off. Only a certified policy replaces the current
+     * Publishes the deploy target's policy and returns it, or empty when publishing is off;
+     * {@link #history} is its row in the history table, for the caller to write beside the
+     * run's other tables. Only a certified policy replaces the current
      * one; an uncertified one is written for inspection and the previous policy stays current
      * (the very first publication becomes current anyway: it deploys nothing, so it routes
      * everything to the teacher, which is safe and gives routing a policy to read).
@@ -104,7 +105,6 @@ public final class PolicyPublisher {
             LOG.warn("policy {} written to {} but NOT made current: {}; {} stays current",
                     published.versionId(), published.uri(), outcome.reason(), previous.orElse("nothing"));
         }
-        writeHistory(fit, publication);
         return Optional.of(publication);
     }
 
@@ -140,14 +140,14 @@ public final class PolicyPublisher {
         }
     }
 
-    /** The publication's row in the history table (one per run id: a re-run replaces it). */
-    private void writeHistory(FitResult fit, Publication p) {
+    /** The publication's row in the history table (one per run id: a re-run replaces it), to write. */
+    public DeltaWriter.Pending history(FitResult fit, Publication p) {
         TargetOutcome outcome = fit.deployed();
         MetricRows.HistoryRow row = new MetricRows.HistoryRow(fit.request().runId(), p.policy().versionId(),
                 p.previousVersionId().orElse(null), Timestamp.from(Instant.now()), p.policy().uri(), p.madeCurrent(),
                 outcome.method().id(), outcome.target(), outcome instanceof TargetOutcome.Deployed,
                 p.reason().orElse(null));
-        new DeltaWriter(spark, layout).write(MetricTable.HISTORY, fit.request().runId(),
-                TableRows.toDataFrame(spark, MetricTable.HISTORY, List.of(row)));
+        return new DeltaWriter.Pending(MetricTable.HISTORY,
+                () -> TableRows.toDataFrame(spark, MetricTable.HISTORY, List.of(row)));
     }
 }

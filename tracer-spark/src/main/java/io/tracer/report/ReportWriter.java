@@ -56,22 +56,35 @@ public final class ReportWriter {
 
     /** The slices, boundary_pairs and examples rows of the fit's deploy target. */
     public void writeTables(ReportInput fit) {
+        Tables tables = tables(fit);
+        try {
+            new DeltaWriter(spark, layout).writeAll(fit.runId(), tables.writes());
+        } finally {
+            tables.release().run();
+        }
+    }
+
+    /**
+     * The report tables' writes, for a caller that writes them beside other tables, and what to
+     * run once they are written (or have failed): it drops the routed rows they share.
+     */
+    public record Tables(List<DeltaWriter.Pending> writes, Runnable release) {}
+
+    /** The slices, boundary_pairs and examples writes of the fit's deploy target; nothing is computed yet. */
+    public Tables tables(ReportInput fit) {
         String runId = fit.runId();
         TargetOutcome deployed = fit.deployed();
         TracerConfig.Report options = config.report();
         long seed = Seeds.derive(config.seed(), "report");
         // Three tables read the routed rows: compute the join once.
         Dataset<Row> routed = RoutedCalibration.of(fit).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            new DeltaWriter(spark, layout).writeAll(runId, List.of(
-                    new DeltaWriter.Pending(MetricTable.SLICES, () -> SliceTable.of(routed, runId, deployed.target())),
-                    new DeltaWriter.Pending(MetricTable.BOUNDARY_PAIRS, () -> BoundaryPairs.of(routed, runId,
-                            deployed.target(), options.boundarySample(), options.boundaryPairs(), seed)),
-                    new DeltaWriter.Pending(MetricTable.EXAMPLES, () -> ExampleSampler.of(routed, runId,
-                            deployed.target(), options.examplesPerLabel(), Seeds.derive(seed, "examples")))));
-        } finally {
-            routed.unpersist();
-        }
+        return new Tables(List.of(
+                new DeltaWriter.Pending(MetricTable.SLICES, () -> SliceTable.of(routed, runId, deployed.target())),
+                new DeltaWriter.Pending(MetricTable.BOUNDARY_PAIRS, () -> BoundaryPairs.of(routed, runId,
+                        deployed.target(), options.boundarySample(), options.boundaryPairs(), seed)),
+                new DeltaWriter.Pending(MetricTable.EXAMPLES, () -> ExampleSampler.of(routed, runId,
+                        deployed.target(), options.examplesPerLabel(), Seeds.derive(seed, "examples")))),
+                routed::unpersist);
     }
 
     /**

@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class FaultInjectionTest {
     /**
-     * Kill points of a fit, in the order a fit reaches them; the three metric tables after
-     * table.history are written side by side, in no fixed order (each attempt still reaches its point).
+     * Kill points of a fit, in the order a fit reaches them; table.history and the three metric
+     * tables after it are written side by side, in no fixed order (each attempt still reaches its point).
      */
     static final List<String> FIT_POINTS = List.of("runs.started", "quarantine", "embed.cache", "embed.cached",
             "policy.staged", "policy.manifest", "policy.current", "table.history", "table.frontier",
