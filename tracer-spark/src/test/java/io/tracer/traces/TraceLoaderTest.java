@@ -181,6 +181,45 @@ class TraceLoaderTest {
         assertTrue(e.getMessage().contains("3 rows repeat"), e.getMessage());
     }
 
+    /**
+     * A columnar table answers "does any trace id occur twice?" from its id column: with repeats
+     * the duplicate window runs and resolves them as on a text source; without, the window is
+     * left out of the plan (it would mark no row) and every row stays valid.
+     */
+    @Test
+    void columnarTablesResolveRepeatedIdsAndSkipTheWindowWithoutThem(@TempDir Path dir) {
+        StructType schema = new StructType().add("trace_id", DataTypes.StringType)
+                .add("text", DataTypes.StringType).add("label", DataTypes.StringType);
+        List<Row> unique = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            unique.add(RowFactory.create("t" + i, "text " + i, "l" + (i % 2)));
+        }
+        List<Row> repeated = new ArrayList<>(unique);
+        repeated.add(RowFactory.create("t3", "text 3 again", "l1"));
+        repeated.add(RowFactory.create("t7", "text 7 again", "l1"));
+        String once = uri(dir.resolve("once"));
+        String twice = uri(dir.resolve("twice.parquet"));
+        spark.createDataFrame(unique, schema).write().format("delta").save(once);
+        spark.createDataFrame(repeated, schema).write().parquet(twice);
+        TraceLoader loader = new TraceLoader(spark, config(0.5, "keep-latest"));
+
+        LoadedTraces a = loader.load(TraceSource.of(once), uri(dir.resolve("q")), "r");
+        assertEquals(10, a.validCount());
+        assertEquals(Map.of(), a.quarantinedByReason());
+        assertFalse(plan(loader, once).contains("Window"), "no id repeats, yet the plan has the window");
+
+        LoadedTraces b = loader.load(TraceSource.of(twice), uri(dir.resolve("q")), "r");
+        assertEquals(12, b.readCount());
+        assertEquals(10, b.validCount());
+        assertEquals(Map.of(QuarantineReason.DUPLICATE_TRACE_ID, 2L), b.quarantinedByReason());
+        assertEquals("text 3 again", b.valid().filter(col(Columns.TRACE_ID).equalTo("t3")).first().getAs(Columns.INPUT));
+        assertTrue(plan(loader, twice).contains("Window"), "ids repeat, yet the plan has no window");
+    }
+
+    private static String plan(TraceLoader loader, String uri) {
+        return loader.check(TraceSource.of(uri), LoadOptions.TRAINING).checked().queryExecution().optimizedPlan().toString();
+    }
+
     @Test
     void csvWithMultiLineQuotedFieldsAndOverride(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("t.csv");
