@@ -127,8 +127,8 @@ public final class FitRun {
         ReportWriter.Tables report = config.report().enabled()
                 ? new ReportWriter(spark, config, layout).tables(fit.reportInput())
                 : new ReportWriter.Tables(List.of(), () -> { });
-        writes.addAll(report.writes());
         try {
+            writes.addAll(report.writes());
             new DeltaWriter(spark, layout).writeAll(fit.request().runId(), writes);
         } finally {
             report.release().run();

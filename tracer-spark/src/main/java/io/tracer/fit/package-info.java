@@ -6,8 +6,9 @@
  * gates ({@link io.tracer.fit.GateFit}), ood ({@link io.tracer.fit.OodFit}), score
  * ({@link io.tracer.fit.ScoredSplits}), pipelines and rsb ({@link io.tracer.fit.CountedCandidates}),
  * certify ({@link io.tracer.fit.Frontier}). {@link io.tracer.fit.FitRun} wraps the chain as users
- * run it: the runs-table row, then {@link io.tracer.fit.PolicyPublisher} (the policy and its
- * history row), {@link io.tracer.fit.FitTables} (frontier, candidates, label coverage), the report
- * and the summary. Each stage's Spark jobs carry a job group named after it.
+ * run it: the runs-table row, then {@link io.tracer.fit.PolicyPublisher} (the policy), the
+ * metric tables in one pool (the publication's history row, {@link io.tracer.fit.FitTables}'
+ * frontier, candidates and label coverage, and the report's tables), a command's own step, the
+ * report page and the summary. Each stage's Spark jobs carry a job group named after it.
  */
 package io.tracer.fit;

@@ -94,14 +94,17 @@ public final class TraceLoader {
     /**
      * Whether two rows of the table may share a trace id, so the duplicate window must run. The
      * window shuffles whole rows, vectors included, by trace id (at 1,000,000 traces, 384-d, it
-     * took 10-13 s warm against 4-6 s for this question and the rows without it). A columnar
-     * table answers from its id column alone (or the input and teacher columns a derived id is
-     * made of), so the question is asked there, and when no id occurs twice no row can be a
-     * duplicate: the window would mark none, and is left out. A text source (JSONL, CSV) would
-     * parse every line to answer, as costly as the window itself, so it always gets the window.
+     * took 10-13 s warm against 4-6 s for this question and the rows without it). A Parquet or
+     * Delta path answers from its id, input and teacher columns (a blank id is derived from the
+     * other two), not its vectors, so the question is asked there, and when no id occurs twice no
+     * row can be a duplicate: the window would mark none, and is left out. Both reads see the same
+     * data: a Delta path is read at one pinned version, a Parquet path through one file listing.
+     * A catalog table is not pinned (each query may see a newer version, whose new rows could
+     * repeat an id), and a text source (JSONL, CSV) would parse every line to answer, as costly as
+     * the window itself: both always get the window.
      */
     private static boolean idsMayRepeat(TraceFormat format, Dataset<Row> normalised, String uri) {
-        if (format != TraceFormat.PARQUET && format != TraceFormat.DELTA && format != TraceFormat.TABLE) {
+        if (format != TraceFormat.PARQUET && format != TraceFormat.DELTA) {
             return true;
         }
         boolean repeats = !normalised.groupBy(col(Columns.TRACE_ID)).count()

@@ -182,9 +182,10 @@ class TraceLoaderTest {
     }
 
     /**
-     * A columnar table answers "does any trace id occur twice?" from its id column: with repeats
-     * the duplicate window runs and resolves them as on a text source; without, the window is
-     * left out of the plan (it would mark no row) and every row stays valid.
+     * A Parquet or Delta path answers "does any trace id occur twice?" without reading vectors:
+     * with repeats the duplicate window runs and resolves them as on a text source (and
+     * duplicates = fail fails); without, the window is left out of the plan (it would mark no
+     * row) and every row stays valid. A catalog table always gets the window.
      */
     @Test
     void columnarTablesResolveRepeatedIdsAndSkipTheWindowWithoutThem(@TempDir Path dir) {
@@ -214,6 +215,17 @@ class TraceLoaderTest {
         assertEquals(Map.of(QuarantineReason.DUPLICATE_TRACE_ID, 2L), b.quarantinedByReason());
         assertEquals("text 3 again", b.valid().filter(col(Columns.TRACE_ID).equalTo("t3")).first().getAs(Columns.INPUT));
         assertTrue(plan(loader, twice).contains("Window"), "ids repeat, yet the plan has no window");
+        BadInputException e = assertThrows(BadInputException.class, () -> new TraceLoader(spark,
+                config(0.5, "fail")).load(TraceSource.of(twice), uri(dir.resolve("q2")), "r"));
+        assertTrue(e.getMessage().contains("2 rows repeat"), e.getMessage());
+
+        // A catalog table is read unpinned, so a second query could see newer rows: always the window.
+        spark.createDataFrame(unique, schema).write().format("delta").saveAsTable("traces_once_test");
+        try {
+            assertTrue(plan(loader, "traces_once_test").contains("Window"), "a catalog table skipped the window");
+        } finally {
+            spark.sql("DROP TABLE IF EXISTS traces_once_test");
+        }
     }
 
     private static String plan(TraceLoader loader, String uri) {
