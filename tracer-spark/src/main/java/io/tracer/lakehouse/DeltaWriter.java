@@ -285,12 +285,24 @@ public final class DeltaWriter {
             exists = DeltaTable.isDeltaTable(spark, uri);
         }
         if (!exists) {
-            // DDL rather than a DataFrame write, so NOT NULL, the comments and the properties are
-            // kept; IF NOT EXISTS, so two runs creating the same table at once both succeed.
-            spark.sql("CREATE TABLE IF NOT EXISTS " + sqlName + " (" + table.schema().toDDL() + ") USING delta"
-                    + " COMMENT " + literal(table.comment())
-                    + " TBLPROPERTIES (" + properties(table) + ")"
-                    + (name.isPresent() ? " LOCATION " + literal(uri) : ""));
+            refuseForeignFiles(sqlName, uri);
+            try {
+                // DDL rather than a DataFrame write, so NOT NULL, the comments and the properties are
+                // kept; IF NOT EXISTS, so two runs creating the same table at once both succeed.
+                spark.sql("CREATE TABLE IF NOT EXISTS " + sqlName + " (" + table.schema().toDDL() + ") USING delta"
+                        + " COMMENT " + literal(table.comment())
+                        + " TBLPROPERTIES (" + properties(table) + ")"
+                        + (name.isPresent() ? " LOCATION " + literal(uri) : ""));
+            } catch (Exception e) {
+                if (mentions(e, "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION")) {
+                    // Delta checked that no table was there, then another run put the table's first
+                    // commit before Delta checked that the location was empty: that run created it,
+                    // so the next attempt finds the table and writes to it.
+                    refuseForeignFiles(sqlName, uri);
+                    throw new DeltaRetry.RaceLost("metric table " + sqlName + " was created by another run", e);
+                }
+                throw sneaky(e);
+            }
             LOG.debug("created metric table {} at {}", sqlName, uri);
         }
         Detail detail;
@@ -301,6 +313,7 @@ public final class DeltaWriter {
             if (!exists && mentions(e, "DELTA_MISSING_DELTA_TABLE")) {
                 // Another run created the table's log directory and has not put its first commit yet,
                 // so our CREATE ... IF NOT EXISTS found nothing to do and nothing to read: retry.
+                refuseForeignFiles(sqlName, uri);
                 throw new DeltaRetry.RaceLost("metric table " + sqlName + " is being created by another run", e);
             }
             throw sneaky(e);
@@ -467,6 +480,37 @@ public final class DeltaWriter {
         if (runId == null || !RUN_ID.matcher(runId).matches()) {
             throw new BadInputException("run id '" + runId + "' is not usable as a table key: use 1-128 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    /**
+     * Refuses a table location that holds files but no Delta log. tracer creates every metric
+     * table by DDL, which writes the log before anything else, so a racing run leaves either
+     * nothing or a log there; other files are someone else's, and waiting for them to become a
+     * table (as for a race) would only end in a misleading "other writers kept committing".
+     */
+    private void refuseForeignFiles(String sqlName, String uri) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+        List<String> names = new ArrayList<>();
+        try {
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path) || fs.exists(new org.apache.hadoop.fs.Path(path, "_delta_log"))) {
+                return;
+            }
+            for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(path)) {
+                names.add(status.getPath().getName());
+            }
+        } catch (java.io.IOException e) {
+            throw new TracerException("cannot list the location " + uri + " of metric table " + sqlName + ": "
+                    + e.getMessage(), e);
+        }
+        if (!names.isEmpty()) {
+            java.util.Collections.sort(names);
+            throw new BadInputException("metric table " + sqlName + ": its location " + uri + " holds "
+                    + names.size() + " file(s) but no Delta table (no _delta_log), for example "
+                    + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + "; tracer does not write over files it did not create: move them away, or point "
+                    + ConfigKeys.LAKEHOUSE_ROOT + " elsewhere");
         }
     }
 

@@ -366,4 +366,59 @@ class DeltaWriterTest {
         assertEquals(1, read(layout, MetricTable.LABEL_COVERAGE).where(col("run_id").equalTo("r2")).count());
         assertEquals(0, read(layout, MetricTable.FRONTIER).where(col("run_id").equalTo("r2")).count());
     }
+
+    /**
+     * Two runs creating one table: Delta finds no table, the other run commits the table's first
+     * version, then Delta finds the location not empty. The loser must retry and write to the
+     * table the other run made. With a catalog name the window is held open here: a log directory
+     * without a commit (the other run between creating the log and committing) makes every
+     * attempt lose until the commit appears.
+     */
+    @Test
+    void aRunThatLosesTheRaceToCreateATableWritesToTheTableTheOtherRunCreated() throws Exception {
+        LakehouseLayout winner = layout("");
+        new DeltaWriter(spark, winner).write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L));
+        Path lake = dir.resolve("loser");
+        LakehouseLayout loser = new LakehouseLayout(lake.toUri().toString(), "tracer_dw_race");
+        Path log = Path.of(java.net.URI.create(loser.labelCoverage())).resolve("_delta_log");
+        java.nio.file.Files.createDirectories(log);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Long> write = pool.submit(() -> new DeltaWriter(spark, loser)
+                    .write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "b", 2L)));
+            Thread.sleep(1500);
+            // the other run's commit lands: its first version, moved in whole as a commit is
+            Path commit = Path.of(java.net.URI.create(winner.labelCoverage()))
+                    .resolve("_delta_log/00000000000000000000.json");
+            Path staged = dir.resolve("commit.json");
+            java.nio.file.Files.copy(commit, staged);
+            java.nio.file.Files.move(staged, log.resolve(commit.getFileName()),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            write.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Row> rows = spark.table("tracer_dw_race.label_coverage").select("run_id", "label").collectAsList();
+        assertEquals(List.of(RowFactory.create("r2", "b")), rows);
+    }
+
+    /**
+     * Files that are not a Delta table where a metric table belongs are refused at once, named,
+     * not waited on as if another run were creating the table there.
+     */
+    @Test
+    void aLocationHoldingFilesThatAreNotATableIsRefusedNamingThem() throws Exception {
+        for (String database : List.of("", "tracer_dw_foreign")) {
+            LakehouseLayout layout = new LakehouseLayout(dir.resolve("f" + database).toUri().toString(), database);
+            Path location = Path.of(java.net.URI.create(layout.labelCoverage()));
+            java.nio.file.Files.createDirectories(location);
+            java.nio.file.Files.writeString(location.resolve("notes.txt"), "someone else's");
+            BadInputException e = assertThrows(BadInputException.class, () -> new DeltaWriter(spark, layout)
+                    .write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L)));
+            assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains("no _delta_log")
+                    && e.getMessage().contains(location.getFileName().toString()), e.getMessage());
+            assertEquals(List.of("notes.txt"), java.util.Arrays.stream(location.toFile().list()).sorted().toList(),
+                    "nothing written beside them");
+        }
+    }
 }
