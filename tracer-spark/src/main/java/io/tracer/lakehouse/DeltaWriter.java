@@ -5,6 +5,9 @@ import io.tracer.BadInputException;
 import io.tracer.CodeVersion;
 import io.tracer.TracerException;
 import io.tracer.config.ConfigKeys;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,8 +20,10 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -297,8 +302,8 @@ public final class DeltaWriter {
                 if (mentions(e, "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION")) {
                     // Delta checked that no table was there, then another run put the table's first
                     // commit before Delta checked that the location was empty: that run created it,
-                    // so the next attempt finds the table and writes to it.
-                    refuseForeignFiles(sqlName, uri);
+                    // so the next attempt finds the table and writes to it (or, if what appeared is
+                    // not a Delta log, refuses the location before creating).
                     throw new DeltaRetry.RaceLost("metric table " + sqlName + " was created by another run", e);
                 }
                 throw sneaky(e);
@@ -313,7 +318,6 @@ public final class DeltaWriter {
             if (!exists && mentions(e, "DELTA_MISSING_DELTA_TABLE")) {
                 // Another run created the table's log directory and has not put its first commit yet,
                 // so our CREATE ... IF NOT EXISTS found nothing to do and nothing to read: retry.
-                refuseForeignFiles(sqlName, uri);
                 throw new DeltaRetry.RaceLost("metric table " + sqlName + " is being created by another run", e);
             }
             throw sneaky(e);
@@ -490,22 +494,22 @@ public final class DeltaWriter {
      * table (as for a race) would only end in a misleading "other writers kept committing".
      */
     private void refuseForeignFiles(String sqlName, String uri) {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+        Path path = new Path(uri);
         List<String> names = new ArrayList<>();
         try {
-            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(path) || fs.exists(new org.apache.hadoop.fs.Path(path, "_delta_log"))) {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path) || fs.exists(new Path(path, "_delta_log"))) {
                 return;
             }
-            for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(path)) {
+            for (FileStatus status : fs.listStatus(path)) {
                 names.add(status.getPath().getName());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new TracerException("cannot list the location " + uri + " of metric table " + sqlName + ": "
                     + e.getMessage(), e);
         }
         if (!names.isEmpty()) {
-            java.util.Collections.sort(names);
+            Collections.sort(names);
             throw new BadInputException("metric table " + sqlName + ": its location " + uri + " holds "
                     + names.size() + " file(s) but no Delta table (no _delta_log), for example "
                     + String.join(", ", names.subList(0, Math.min(3, names.size())))
