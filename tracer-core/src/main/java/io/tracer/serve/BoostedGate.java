@@ -1,8 +1,8 @@
 package io.tracer.serve;
 
 /**
- * XGBoost (binary:logistic) over the confidence features followed by the embedding, the vector
- * the Spark gate's VectorAssembler builds; the score is the booster's P(agree) widened to double.
+ * XGBoost (binary:logistic) over the confidence features, the neighbour input when the gate has
+ * one, then the embedding: the vector the Spark gate's VectorAssembler builds; the score is the booster's P(agree) widened to double.
  * The block's rows go to the booster in one prediction call.
  *
  * <p>VectorAssembler emits a sparse vector when fewer than about two thirds of the values are
@@ -12,9 +12,12 @@ package io.tracer.serve;
  */
 final class BoostedGate implements Gate {
     private final XgbBooster booster;
+    /** Null when the gate has no neighbour input. */
+    private final NeighbourPurity neighbours;
 
-    BoostedGate(XgbBooster booster) {
+    BoostedGate(XgbBooster booster, NeighbourPurity neighbours) {
         this.booster = booster;
+        this.neighbours = neighbours;
     }
 
     @Override
@@ -22,7 +25,8 @@ final class BoostedGate implements Gate {
                       String[] unscorable) {
         int n = rows.n();
         int dim = rows.dim();
-        int size = Confidence.FEATURES + dim;
+        int head = Confidence.FEATURES + (neighbours == null ? 0 : 1);
+        int size = head + dim;
         if (size != booster.dimension()) {
             throw new RouterException("boosted gate reads " + booster.dimension() + " features, got " + size);
         }
@@ -31,6 +35,7 @@ final class BoostedGate implements Gate {
         double[] f = new double[Confidence.FEATURES];
         float[] input = workspace.floats(Workspace.GATE_INPUT, n * size);
         int[] scored = workspace.ints(Workspace.GATE_ROWS, n);
+        float[] query = neighbours == null ? null : workspace.floats(Workspace.NEIGHBOUR_QUERY, dim);
         int m = 0;
         for (int i = 0; i < n; i++) {
             Confidence.into(probability, i * k, k, logK, f, 0);
@@ -40,9 +45,15 @@ final class BoostedGate implements Gate {
                 input[at + j] = (float) f[j];
                 nonZero += f[j] != 0.0 ? 1 : 0;
             }
+            if (neighbours != null) {
+                // VectorAssembler widens the double column; XGBoost narrows the vector to float32.
+                float purity = (float) neighbours.ofRaw(x, i, probability, i * k, k, query);
+                input[at + Confidence.FEATURES] = purity;
+                nonZero += purity != 0.0f ? 1 : 0;
+            }
             for (int j = 0, from = i * dim; j < dim; j++) {
                 float v = x[from + j];
-                input[at + Confidence.FEATURES + j] = v;
+                input[at + head + j] = v;
                 nonZero += v != 0.0f ? 1 : 0;
             }
             // Vector.compressed's rule: sparse when 1.5 * (nnz + 1) < size.

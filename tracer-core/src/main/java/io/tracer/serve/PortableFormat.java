@@ -36,6 +36,13 @@ public final class PortableFormat {
     /** The gate's confidence features in assembly order (io.tracer.gate.ConfidenceFeatures.ALL). */
     public static final java.util.List<String> CONFIDENCE_INPUTS =
             java.util.List.of("conf_top1", "conf_top2", "conf_margin", "conf_entropy");
+    /**
+     * The gates' neighbour input ({@link NeighbourPurity}), after the confidence features when the
+     * gate has one; its reference is the gate's {@link #NEIGHBOURS} section and file.
+     */
+    public static final String NEIGHBOUR_INPUT = "neighbour_purity";
+    public static final String NEIGHBOURS = "neighbours";
+    public static final String GATE_NEIGHBOURS_FILE = "gate-neighbours.f32";
     /** The embedding's feature vector column, the boosted gate's last input. */
     public static final String FEATURES_INPUT = "features";
 }

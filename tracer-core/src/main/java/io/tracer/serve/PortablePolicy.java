@@ -122,12 +122,17 @@ public record PortablePolicy(String id, String origin, PolicyManifest.Method met
             throw new RouterException("portable export " + dirUri + ": " + PortableFormat.MODEL_FILE
                     + " is not valid JSON: " + e.getMessage(), e);
         }
-        for (String part : List.of(PortableFormat.SURROGATE, PortableFormat.GATE)) {
-            JsonNode file = root.path(part).path("file");
+        Map<String, JsonNode> named = new LinkedHashMap<>();
+        named.put(PortableFormat.SURROGATE, root.path(PortableFormat.SURROGATE).path("file"));
+        named.put(PortableFormat.GATE, root.path(PortableFormat.GATE).path("file"));
+        named.put(PortableFormat.GATE + "." + PortableFormat.NEIGHBOURS,
+                root.path(PortableFormat.GATE).path(PortableFormat.NEIGHBOURS).path(NeighbourPurity.FILE));
+        for (Map.Entry<String, JsonNode> part : named.entrySet()) {
+            JsonNode file = part.getValue();
             if (file.isTextual()) {
                 if (file.asText().contains("/") || file.asText().contains("\\")) {
-                    throw new RouterException("portable export " + dirUri + ": " + part + ".file must name a file "
-                            + "beside " + PortableFormat.MODEL_FILE + ", was " + file.asText());
+                    throw new RouterException("portable export " + dirUri + ": " + part.getKey() + ".file must name a "
+                            + "file beside " + PortableFormat.MODEL_FILE + ", was " + file.asText());
                 }
                 files.put(file.asText(), bytes(dirUri, file.asText(), conf));
             }

@@ -45,7 +45,7 @@ final class PortableReader {
         }
         PortableSurrogate surrogate = surrogate(root.path(PortableFormat.SURROGATE), stage, numLabels, dim, math);
         JsonNode g = root.path(PortableFormat.GATE);
-        Gate gate = g.isMissingNode() || g.isNull() ? null : gate(g, stage, dim);
+        Gate gate = g.isMissingNode() || g.isNull() ? null : gate(g, stage, numLabels, dim);
         return new PortableStage(stage.number(), surrogate, gate, stage.threshold());
     }
 
@@ -129,7 +129,7 @@ final class PortableReader {
         return new TreeEnsembleModel(s.path("forest").asBoolean(), s.path("num_classes").asInt(), dim, trees);
     }
 
-    private static Gate gate(JsonNode g, PortablePolicy.Stage stage, int dim) {
+    private static Gate gate(JsonNode g, PortablePolicy.Stage stage, int numLabels, int dim) {
         String dir = stage.source();
         String kind = g.path(PortableFormat.KIND).asText("");
         List<String> inputs = new ArrayList<>();
@@ -145,21 +145,54 @@ final class PortableReader {
                 }
                 return Gate.constant(value);
             }
-            case PortableFormat.LOGISTIC:
-                requireInputs(inputs, PortableFormat.CONFIDENCE_INPUTS, dir);
-                return new LogisticGate(vector(g.path("coefficients")), g.path("intercept").asDouble());
+            case PortableFormat.LOGISTIC: {
+                NeighbourPurity neighbours = neighbours(g, stage, numLabels, dim);
+                requireInputs(inputs, expectedInputs(neighbours, false), dir);
+                return new LogisticGate(vector(g.path("coefficients")), g.path("intercept").asDouble(), neighbours);
+            }
             case PortableFormat.XGBOOST: {
-                List<String> expected = new ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
-                expected.add(PortableFormat.FEATURES_INPUT);
+                NeighbourPurity neighbours = neighbours(g, stage, numLabels, dim);
+                List<String> expected = expectedInputs(neighbours, true);
                 requireInputs(inputs, expected, dir);
                 String file = g.path("file").asText();
-                return new BoostedGate(XgbBooster.load(file(stage, file), PortableFormat.CONFIDENCE_INPUTS.size() + dim,
-                        dir + "/" + file));
+                return new BoostedGate(XgbBooster.load(file(stage, file), expected.size() - 1 + dim,
+                        dir + "/" + file), neighbours);
             }
             default:
                 throw new RouterException("portable export " + dir + ": gate kind '" + kind
                         + "' is not supported by this router");
         }
+    }
+
+    /** The confidence features, the neighbour input if the gate has one, the embedding if asked. */
+    private static List<String> expectedInputs(NeighbourPurity neighbours, boolean embedding) {
+        List<String> expected = new ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
+        if (neighbours != null) {
+            expected.add(PortableFormat.NEIGHBOUR_INPUT);
+        }
+        if (embedding) {
+            expected.add(PortableFormat.FEATURES_INPUT);
+        }
+        return expected;
+    }
+
+    /** The gate's neighbour reference, or null when it has none. */
+    private static NeighbourPurity neighbours(JsonNode g, PortablePolicy.Stage stage, int numLabels, int dim) {
+        JsonNode d = g.path(PortableFormat.NEIGHBOURS);
+        if (d.isMissingNode() || d.isNull()) {
+            return null;
+        }
+        String file = d.path(NeighbourPurity.FILE).asText();
+        NeighbourPurity n = NeighbourPurity.read(d, file(stage, file), "portable export " + stage.source());
+        if (n.dim() != dim) {
+            throw new RouterException("portable export " + stage.source() + ": the gate's neighbour reference has "
+                    + n.dim() + " dimensions but the policy's encoder produces " + dim);
+        }
+        if (n.numLabels() != numLabels) {
+            throw new RouterException("portable export " + stage.source() + ": the gate's neighbour reference knows "
+                    + n.numLabels() + " labels but the policy has " + numLabels);
+        }
+        return n;
     }
 
     private static void requireInputs(List<String> inputs, List<String> expected, String dir) {

@@ -35,7 +35,9 @@ final class Workspace {
     static final int SECOND = 16;
     /** Rows the boosted gate passes to XGBoost. */
     static final int GATE_ROWS = 17;
-    private static final int SLOTS = 18;
+    /** One normalised row, for the gates' neighbour input. */
+    static final int NEIGHBOUR_QUERY = 18;
+    private static final int SLOTS = 19;
 
     private final double[][] doubles = new double[SLOTS][];
     private final float[][] floats = new float[SLOTS][];

@@ -59,6 +59,9 @@ public final class ConfigKeys {
 
     public static final String GATE = "tracer.gate";
     public static final String GATE_CANDIDATES = "tracer.gate.candidates";
+    public static final String GATE_NEIGHBOURS = "tracer.gate.neighbours";
+    public static final String GATE_NEIGHBOUR_LABELS = "tracer.gate.neighbour-labels";
+    public static final String GATE_NEIGHBOUR_ROWS_PER_LABEL = "tracer.gate.neighbour-rows-per-label";
 
     public static final String OOD = "tracer.ood";
     public static final String OOD_ENABLED = "tracer.ood.enabled";

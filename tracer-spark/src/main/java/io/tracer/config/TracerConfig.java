@@ -109,9 +109,22 @@ public record TracerConfig(
         }
     }
 
-    public record Gate(List<String> candidates) {
+    /**
+     * The gates ({@value ConfigKeys#GATE}).
+     *
+     * @param candidates           gate names, each tried in every L2D and RSB pipeline
+     * @param neighbours           the trained gates' neighbour input: how many nearest reference
+     *                             rows vote on the surrogate's label; 0 leaves the input out
+     * @param neighbourLabels      whose rows are searched: the surrogate's this many most probable labels
+     * @param neighbourRowsPerLabel the reference: at most this many train rows of each label, by trace id hash
+     */
+    public record Gate(List<String> candidates, int neighbours, int neighbourLabels, int neighbourRowsPerLabel) {
         public Gate {
             require(!candidates.isEmpty(), GATE_CANDIDATES, "must name at least one gate");
+            require(neighbours >= 0, GATE_NEIGHBOURS, "must be 0 (off) or more, was " + neighbours);
+            require(neighbourLabels >= 1, GATE_NEIGHBOUR_LABELS, "must be at least 1, was " + neighbourLabels);
+            require(neighbourRowsPerLabel >= 1, GATE_NEIGHBOUR_ROWS_PER_LABEL,
+                    "must be at least 1, was " + neighbourRowsPerLabel);
         }
     }
 
@@ -314,7 +327,8 @@ public record TracerConfig(
                             root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getDouble(ZOO_FINALIST_MARGIN),
                             root.getString(ZOO_METRIC),
                             root.getInt(ZOO_PARALLELISM)),
-                    new Gate(root.getStringList(GATE_CANDIDATES)),
+                    new Gate(root.getStringList(GATE_CANDIDATES), root.getInt(GATE_NEIGHBOURS),
+                            root.getInt(GATE_NEIGHBOUR_LABELS), root.getInt(GATE_NEIGHBOUR_ROWS_PER_LABEL)),
                     new Ood(root.getBoolean(OOD_ENABLED), root.getDouble(OOD_QUANTILE),
                             root.getInt(OOD_MIN_LABEL_ROWS)),
                     new Calibrate(root.getDoubleList(CALIBRATE_TARGETS), root.getDouble(CALIBRATE_DELTA),

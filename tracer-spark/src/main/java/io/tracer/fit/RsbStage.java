@@ -49,7 +49,8 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
     public CountedCandidates run(CountedCandidates counted) {
         ScoredSplits scored = counted.scored();
         SurrogateFit surrogate = scored.models().gates().surrogate();
-        RsbFamily rsb = new RsbFamily(ZooStage.trainer(spark, config, surrogate.data()), new GateTrainer(),
+        RsbFamily rsb = new RsbFamily(ZooStage.trainer(spark, config, surrogate.data()),
+                new GateTrainer(scored.models().gates().neighbours().orElse(null)),
                 Seeds.derive(config.seed(), "rsb"), config.pipeline().rsbRows());
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
         List<Callable<Optional<CandidateCounts>>> builds = new ArrayList<>();

@@ -27,8 +27,8 @@ import static org.apache.spark.sql.functions.lit;
  * pipeline whose probability of class 1 (agree) is the score. A trained gate whose agree label had
  * one value only (the surrogate agreed on every row, or on none) is constant: it scores that
  * observed share on every row, as there is nothing to learn. Saved as a directory:
- * {@code gate.json} (format version, name, the constant if any) and, for trained gates,
- * {@code pipeline/}.
+ * {@code gate.json} (format version, name, the constant if any, the neighbour reference's
+ * description if any), for trained gates {@code pipeline/}, and the neighbour reference's file.
  */
 public final class GateModel {
     /** gate.json of a top1 or fitted gate; what builds before constant gates read. */
@@ -38,6 +38,12 @@ public final class GateModel {
      * gates refuses one by its version instead of reading it as top1 (no pipeline).
      */
     public static final int CONSTANT_FORMAT_VERSION = 2;
+    /**
+     * gate.json of a trained gate with a neighbour input: its {@code neighbours} section and the
+     * reference file beside it. A separate version so a build that does not know the input
+     * refuses the gate instead of scoring it with one input missing.
+     */
+    public static final int NEIGHBOURS_FORMAT_VERSION = 3;
     /** Prefix of the gate pipeline's internal columns, dropped after scoring. */
     static final String TMP_PREFIX = "_gate_";
     static final String PROBABILITY = TMP_PREFIX + "probability";
@@ -46,15 +52,22 @@ public final class GateModel {
     private final PipelineModel pipeline;
     /** The score of every row for a constant gate, else null. */
     private final Double constant;
+    /** The neighbour input's reference when the pipeline reads {@link NeighbourReference#COLUMN}, else null. */
+    private final NeighbourReference neighbours;
 
     GateModel(String name, PipelineModel pipeline) {
-        this(name, pipeline, null);
+        this(name, pipeline, null, null);
     }
 
-    private GateModel(String name, PipelineModel pipeline, Double constant) {
+    GateModel(String name, PipelineModel pipeline, NeighbourReference neighbours) {
+        this(name, pipeline, null, neighbours);
+    }
+
+    private GateModel(String name, PipelineModel pipeline, Double constant, NeighbourReference neighbours) {
         this.name = name;
         this.pipeline = pipeline;
         this.constant = constant;
+        this.neighbours = neighbours;
     }
 
     /** A gate that scores {@code share} (the observed agree share, in [0, 1]) on every row. */
@@ -62,7 +75,12 @@ public final class GateModel {
         if (!(share >= 0 && share <= 1)) {
             throw new IllegalArgumentException("constant gate score must be in [0, 1], was " + share);
         }
-        return new GateModel(name, null, share);
+        return new GateModel(name, null, share, null);
+    }
+
+    /** The neighbour input's reference, when the gate reads one. */
+    public Optional<NeighbourReference> neighbours() {
+        return Optional.ofNullable(neighbours);
     }
 
     public String name() {
@@ -80,7 +98,8 @@ public final class GateModel {
 
     /**
      * Adds the confidence features and {@link Columns#ACCEPT_SCORE} (replacing an earlier score).
-     * The rows need {@link Columns#PROBABILITY} and, for the boosted gate, {@link Columns#FEATURES}.
+     * The rows need {@link Columns#PROBABILITY} and, for the boosted gate and a gate with a
+     * neighbour input, {@link Columns#FEATURES}.
      */
     public Dataset<Row> score(Dataset<Row> withProbabilityAndFeatures) {
         Dataset<Row> in = ConfidenceFeatures.add(withProbabilityAndFeatures.drop(Columns.ACCEPT_SCORE));
@@ -90,9 +109,15 @@ public final class GateModel {
         if (pipeline == null) {
             return in.withColumn(Columns.ACCEPT_SCORE, col(ConfidenceFeatures.TOP1));
         }
+        if (neighbours != null) {
+            in = neighbours.add(in);
+        }
         Dataset<Row> out = pipeline.transform(in)
                 .withColumn(Columns.ACCEPT_SCORE, element_at(vector_to_array(col(PROBABILITY), "float64"), 2));
         List<String> tmp = new ArrayList<>();
+        if (neighbours != null) {
+            tmp.add(NeighbourReference.COLUMN);
+        }
         for (String c : out.columns()) {
             if (c.startsWith(TMP_PREFIX)) {
                 tmp.add(c);
@@ -110,11 +135,16 @@ public final class GateModel {
             }
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("formatVersion", constant == null ? FORMAT_VERSION : CONSTANT_FORMAT_VERSION);
+        meta.put("formatVersion", constant != null ? CONSTANT_FORMAT_VERSION
+                : neighbours != null ? NEIGHBOURS_FORMAT_VERSION : FORMAT_VERSION);
         meta.put("name", name);
         meta.put("trained", pipeline != null);
         if (constant != null) {
             meta.put("constant", constant);
+        }
+        if (neighbours != null) {
+            neighbours.save(uri);
+            meta.put("neighbours", neighbours.describe());
         }
         ModelFiles.writeJson(ModelFiles.child(uri, "gate.json"), meta);
     }
@@ -123,9 +153,10 @@ public final class GateModel {
     public static GateModel load(String uri) {
         JsonNode meta = ModelFiles.readJson(ModelFiles.child(uri, "gate.json"));
         int version = meta.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION && version != CONSTANT_FORMAT_VERSION) {
-            throw new BadInputException("gate at " + uri + ": format version " + version
-                    + " is not supported (this build reads " + FORMAT_VERSION + " and " + CONSTANT_FORMAT_VERSION + ")");
+        if (version != FORMAT_VERSION && version != CONSTANT_FORMAT_VERSION && version != NEIGHBOURS_FORMAT_VERSION) {
+            throw new BadInputException("gate at " + uri + ": format version " + version + " is not supported (this "
+                    + "build reads " + FORMAT_VERSION + ", " + CONSTANT_FORMAT_VERSION + " and "
+                    + NEIGHBOURS_FORMAT_VERSION + ")");
         }
         if (version == CONSTANT_FORMAT_VERSION) {
             JsonNode c = meta.path("constant");
@@ -136,11 +167,19 @@ public final class GateModel {
         }
         PipelineModel p = meta.path("trained").asBoolean()
                 ? PipelineModel.load(ModelFiles.child(uri, "pipeline")) : null;
-        return new GateModel(meta.path("name").asText(), p);
+        NeighbourReference n = null;
+        if (version == NEIGHBOURS_FORMAT_VERSION) {
+            if (p == null) {
+                throw new BadInputException("gate at " + uri + ": a neighbour input without a trained pipeline");
+            }
+            n = NeighbourReference.load(uri, meta.path("neighbours"));
+        }
+        return new GateModel(meta.path("name").asText(), p, n);
     }
 
     @Override
     public String toString() {
-        return "GateModel[" + name + (constant == null ? "" : ", constant " + constant) + "]";
+        return "GateModel[" + name + (constant == null ? "" : ", constant " + constant)
+                + (neighbours == null ? "" : ", " + neighbours) + "]";
     }
 }

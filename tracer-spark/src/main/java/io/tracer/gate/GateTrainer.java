@@ -35,6 +35,8 @@ import static org.apache.spark.sql.functions.sum;
  *   <li>{@code boosted}: XGBoost (binary:logistic, hist) on the confidence features plus the
  *       embedding features, so it can learn regions where the surrogate is unreliable.</li>
  * </ul>
+ * With a {@link NeighbourReference}, both trained gates also read its neighbour input, after the
+ * confidence features: whether the query's nearest train rows carry the label the surrogate gives.
  * When the agree label has one value only (the surrogate agreed on every row, or on none) a
  * trained gate has nothing to separate and XGBoost's binary:logistic refuses the labels outright;
  * logistic and boosted then become a constant gate scoring the observed share (1 or 0), logged.
@@ -55,13 +57,25 @@ public final class GateTrainer {
     }
 
     private final BoostedParams boosted;
+    /** The trained gates' neighbour input, or null for the confidence features alone. */
+    private final NeighbourReference neighbours;
 
     public GateTrainer() {
-        this(BoostedParams.defaults());
+        this(BoostedParams.defaults(), null);
+    }
+
+    /** @param neighbours the trained gates' neighbour input, or null to leave it out */
+    public GateTrainer(NeighbourReference neighbours) {
+        this(BoostedParams.defaults(), neighbours);
     }
 
     public GateTrainer(BoostedParams boosted) {
+        this(boosted, null);
+    }
+
+    public GateTrainer(BoostedParams boosted, NeighbourReference neighbours) {
         this.boosted = boosted;
+        this.neighbours = neighbours;
     }
 
     /** Whether gate {@code name} is fitted on nothing (so {@link #train} reads no out-of-fold rows). */
@@ -71,7 +85,7 @@ public final class GateTrainer {
 
     /**
      * Fits gate {@code name} on {@code outOfFold} (columns probability and agree, and trace_id and
-     * features too for the boosted gate; unread, and may be null, for a gate that
+     * features too for the boosted gate and the neighbour input; unread, and may be null, for a gate that
      * {@link #learnsNothing}). {@code seed}
      * is the run's root seed; the gate derives its own from it.
      */
@@ -98,6 +112,10 @@ public final class GateTrainer {
         int gateSeed = Seeds.deriveInt(seed, "gate/" + name);
         Dataset<Row> rows = ConfidenceFeatures.add(outOfFold);
         List<String> inputs = new ArrayList<>(ConfidenceFeatures.ALL);
+        if (neighbours != null) {
+            rows = neighbours.add(rows);
+            inputs.add(NeighbourReference.COLUMN);
+        }
         PipelineStage model;
         if ("logistic".equals(name)) {
             LogisticRegression lr = new LogisticRegression();
@@ -147,7 +165,7 @@ public final class GateTrainer {
         Dataset<Row> fitRows = model instanceof XGBoostClassifier ? XgboostRows.ordered(rows) : rows;
         PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(fitRows);
         LOG.info("gate: {} fitted in {}s", name, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-        return new GateModel(name, fitted);
+        return new GateModel(name, fitted, neighbours);
     }
 
     private static int dimension(Dataset<Row> rows) {

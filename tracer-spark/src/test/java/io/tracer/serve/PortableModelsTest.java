@@ -2,6 +2,7 @@ package io.tracer.serve;
 
 import io.tracer.Columns;
 import io.tracer.gate.GateModel;
+import io.tracer.gate.NeighbourReference;
 import io.tracer.policy.export.PortableExporter;
 import io.tracer.policy.export.UnsupportedExportException;
 import io.tracer.testing.SparkTestSession;
@@ -120,6 +121,56 @@ class PortableModelsTest {
         }
     }
 
+    /**
+     * The neighbour input: the fit's gate (its reference knows its own rows) and the same gate
+     * saved and loaded against the exported kernel. A row outside the reference scores the same
+     * everywhere; a reference row is not its own neighbour in the fit, and is one once loaded and
+     * in the router (new traffic), so there the loaded gate and the router agree.
+     */
+    @Test
+    void gatesWithTheNeighbourInputScoreAsSparkDoes() {
+        SurrogateModel lr = RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM);
+        Dataset<Row> rows = train.drop(Columns.FEATURES).orderBy(Columns.TRACE_ID).limit(160);
+        for (String name : List.of("logistic", "boosted")) {
+            // 60 of about 140 rows a label: some held-out rows are reference rows, some are not
+            GateModel fitted = RouterFixtures.neighbourGate(name, lr, train, train, 60);
+            NeighbourReference reference = fitted.neighbours().orElseThrow();
+            PortableStage stage = exportAndRead(lr, fitted, "neighbours-" + name);
+            fitted.save(uri("neighbours-" + name + "-gate"));
+            GateModel loaded = GateModel.load(uri("neighbours-" + name + "-gate"));
+            assertTrue(loaded.neighbours().isPresent(), "the loaded gate reads the neighbour input");
+            List<Row> inFit = fitted.score(lr.predict(rows))
+                    .select(Columns.TRACE_ID, Columns.EMBEDDING, Columns.ACCEPT_SCORE).orderBy(Columns.TRACE_ID)
+                    .collectAsList();
+            List<Row> afterLoad = loaded.score(lr.predict(rows))
+                    .select(Columns.TRACE_ID, Columns.EMBEDDING, Columns.ACCEPT_SCORE).orderBy(Columns.TRACE_ID)
+                    .collectAsList();
+            List<Row> withEmbedding = new java.util.ArrayList<>();
+            afterLoad.forEach(r -> withEmbedding.add(org.apache.spark.sql.RowFactory.create(r.get(1))));
+            double[] router = gateScores(stage, block(withEmbedding, 0));
+            int own = 0;
+            int ownDiffer = 0;
+            for (int i = 0; i < afterLoad.size(); i++) {
+                String id = afterLoad.get(i).getString(0);
+                assertEquals(id, inFit.get(i).getString(0));
+                double loadedScore = afterLoad.get(i).getDouble(2);
+                assertTrue(Math.abs(router[i] - loadedScore) <= 1e-12,
+                        name + " row " + id + ": router " + router[i] + ", loaded gate " + loadedScore);
+                if (reference.isOwnRow(id)) {
+                    own++;
+                    ownDiffer += inFit.get(i).getDouble(2) != loadedScore ? 1 : 0;
+                } else {
+                    assertEquals(loadedScore, inFit.get(i).getDouble(2), 1e-12, name + " row " + id
+                            + " is not a reference row and scores the same in the fit");
+                }
+            }
+            System.out.println("[portable-models] gate " + name + " with neighbours: " + afterLoad.size() + " rows, "
+                    + own + " reference rows, " + ownDiffer + " of them scored differently in the fit (self excluded)");
+            assertTrue(own > 0 && own < afterLoad.size(), "both kinds of row compared: " + own);
+            assertTrue(ownDiffer > 0, "a reference row never counts itself in the fit");
+        }
+    }
+
     @Test
     void classThresholdsAreRefusedNotApproximated() {
         SurrogateModel lr = RouterFixtures.fit(RouterFixtures.spec("lr-1e-3", DIM, K), train, labels, DIM);
@@ -188,6 +239,18 @@ class PortableModelsTest {
         float[] values = new float[rows.size() * DIM];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(RouterFixtures.embedding(rows.get(i)), 0, values, i * DIM, DIM);
+        }
+        return new FeatureRows(values, rows.size(), DIM, new Workspace(), Workspace.ROWS);
+    }
+
+    /** The embeddings in column {@code column} of rows holding only a list of numbers there. */
+    private static FeatureRows block(List<Row> rows, int column) {
+        float[] values = new float[rows.size() * DIM];
+        for (int i = 0; i < rows.size(); i++) {
+            List<Object> v = rows.get(i).getList(column);
+            for (int j = 0; j < DIM; j++) {
+                values[i * DIM + j] = ((Number) v.get(j)).floatValue();
+            }
         }
         return new FeatureRows(values, rows.size(), DIM, new Workspace(), Workspace.ROWS);
     }

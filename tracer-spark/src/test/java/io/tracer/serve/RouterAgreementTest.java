@@ -147,6 +147,21 @@ class RouterAgreementTest {
     }
 
     @Test
+    void gatesWithTheNeighbourInputRouteAsSparkDoesInBothStages() {
+        // the reference comes from the surrogates' train rows, as the fit samples it from train rows
+        GateModel logisticN = RouterFixtures.neighbourGate("logistic", lr, gateRows, train, 200);
+        GateModel boostedN = RouterFixtures.neighbourGate("boosted", xgb, gateRows, train, 200);
+        double t = median(xgb, boostedN);
+        compare("xgb-boosted-neighbours", Method.L2D, List.of(new PolicyStage(1, xgb, boostedN, Double.NaN)), t)
+                .assertMixed();
+        double t1 = quantile(lr, logisticN, 0.7);
+        Agreement a = compare("rsb-neighbours", Method.RSB, List.of(new PolicyStage(1, lr, logisticN, t1),
+                new PolicyStage(2, xgb, boostedN, Double.NaN)), t);
+        a.assertMixed();
+        assertTrue(a.byStage[1] > 0 && a.byStage[2] > 0, "both stages handle rows: " + a);
+    }
+
+    @Test
     void l2dWithTheOodGateDefersFarRowsAndUnseenWidthsAsSparkDoes() {
         double t = median(lr, logistic);
         Agreement a = compare("lr-logistic-ood", Method.L2D, List.of(new PolicyStage(1, lr, logistic, Double.NaN)),

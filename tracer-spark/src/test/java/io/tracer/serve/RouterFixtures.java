@@ -3,6 +3,7 @@ package io.tracer.serve;
 import io.tracer.Columns;
 import io.tracer.gate.GateModel;
 import io.tracer.gate.GateTrainer;
+import io.tracer.gate.NeighbourReference;
 import io.tracer.ood.OodGate;
 import io.tracer.pipeline.PolicyStage;
 import io.tracer.policy.LoadedPolicy;
@@ -65,6 +66,17 @@ final class RouterFixtures {
      */
     static GateModel gate(String name, SurrogateModel surrogate, Dataset<Row> rows) {
         return gateTrainer().train(name, surrogate.predictWithAgree(rows), 5);
+    }
+
+    /**
+     * A gate with the neighbour input (5 neighbours among the top 3 labels' rows), its reference
+     * sampled from {@code referenceRows} with at most {@code perLabel} rows a label.
+     */
+    static GateModel neighbourGate(String name, SurrogateModel surrogate, Dataset<Row> rows, Dataset<Row> referenceRows,
+                                   int perLabel) {
+        NeighbourReference reference = NeighbourReference.sample(referenceRows, surrogate.labels().size(), 5, 3,
+                perLabel, 23);
+        return new GateTrainer(BOOSTED, reference).train(name, surrogate.predictWithAgree(rows), 5);
     }
 
     /** @param predict false when {@code rows} already carry the surrogate's probability and agree */

@@ -2,6 +2,7 @@ package io.tracer.policy.export;
 
 import io.tracer.gate.ConfidenceFeatures;
 import io.tracer.gate.GateModel;
+import io.tracer.serve.NeighbourPurity;
 import io.tracer.serve.PortableFormat;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import org.apache.spark.ml.PipelineModel;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * The gate's section of the portable export: top1 (no model), constant (a trained gate whose agree
  * label had one value), logistic (binomial LR over the confidence features) or boosted (XGBoost
- * binary:logistic over confidence features + embedding).
+ * binary:logistic over confidence features + embedding); a trained gate with a neighbour input
+ * reads it after the confidence features, and its reference goes in a float32 file beside.
  * The assembler's input order is checked against what the router computes.
  */
 final class GateExport {
@@ -56,6 +58,13 @@ final class GateExport {
         }
         List<String> inputs = List.of(assembler.getInputCols());
         json.put("inputs", inputs);
+        List<String> head = new java.util.ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
+        if (gate.neighbours().isPresent()) {
+            head.add(PortableFormat.NEIGHBOUR_INPUT);
+            NeighbourPurity n = gate.neighbours().get().purity();
+            json.put(PortableFormat.NEIGHBOURS, n.describe(PortableFormat.GATE_NEIGHBOURS_FILE));
+            files.put(PortableFormat.GATE_NEIGHBOURS_FILE, out -> out.write(n.referenceBytes()));
+        }
         if (!PortableFormat.CONFIDENCE_INPUTS.equals(ConfidenceFeatures.ALL)) {
             throw new IllegalStateException("router confidence inputs " + PortableFormat.CONFIDENCE_INPUTS
                     + " differ from the gate's " + ConfidenceFeatures.ALL);
@@ -64,7 +73,7 @@ final class GateExport {
             if (lr.coefficientMatrix().numRows() != 1) {
                 throw unsupported(gate, "a multinomial logistic gate");
             }
-            requireInputs(gate, inputs, PortableFormat.CONFIDENCE_INPUTS);
+            requireInputs(gate, inputs, head);
             json.put(PortableFormat.KIND, PortableFormat.LOGISTIC);
             json.put("coefficients", lr.coefficients().toArray());
             json.put("intercept", lr.intercept());
@@ -75,7 +84,7 @@ final class GateExport {
             if (!Float.isNaN(x.getMissing())) {
                 throw unsupported(gate, "XGBoost missing value " + x.getMissing());
             }
-            List<String> expected = new java.util.ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
+            List<String> expected = new java.util.ArrayList<>(head);
             expected.add(PortableFormat.FEATURES_INPUT);
             requireInputs(gate, inputs, expected);
             json.put(PortableFormat.KIND, PortableFormat.XGBOOST);
