@@ -27,10 +27,7 @@ class NeighbourPurityTest {
             if (r == exclude || !top.contains(labels[r])) {
                 continue;
             }
-            float s = 0f;
-            for (int j = 0; j < dim; j++) {
-                s += q[j] * ref[r * dim + j];
-            }
+            float s = lanes(q, 0, ref, r * dim, dim);
             cands.add(new float[] {s, r});
         }
         cands.sort(Comparator.<float[]>comparingDouble(c -> -c[0]).thenComparingDouble(c -> c[1]));
@@ -142,5 +139,40 @@ class NeighbourPurityTest {
         }
         assertThrows(RouterException.class, () -> NeighbourPurity.read(d, new byte[7], "test"));
         assertThrows(RouterException.class, () -> kernel.of(q, 0, new double[5], 0, 5, -1));
+    }
+
+    /** The dot product's order as documented: lane j mod 8 adds index j, then a fixed tree. */
+    private static float lanes(float[] a, int aOff, float[] b, int bOff, int n) {
+        float[] lane = new float[8];
+        for (int j = 0; j < n; j++) {
+            lane[j % 8] += a[aOff + j] * b[bOff + j];
+        }
+        return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    }
+
+    @Test
+    void theDotProductFollowsItsDocumentedOrderForEveryLength() {
+        Random rnd = new Random(11);
+        int straightDiffers = 0;
+        for (int n = 0; n <= 40; n++) {
+            float[] a = new float[n + 3];
+            float[] b = new float[n + 5];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rnd.nextGaussian();
+            }
+            assertEquals(Float.floatToIntBits(lanes(a, 3, b, 5, n)),
+                    Float.floatToIntBits(NeighbourPurity.dot(a, 3, b, 5, n)), "length " + n);
+            float straight = 0f;
+            for (int j = 0; j < n; j++) {
+                straight += a[3 + j] * b[5 + j];
+            }
+            straightDiffers += Float.floatToIntBits(straight) != Float.floatToIntBits(NeighbourPurity.dot(a, 3, b, 5, n))
+                    ? 1 : 0;
+        }
+        // the order matters: a single running sum gives other bits for some lengths
+        assertTrue(straightDiffers > 0, "a single running sum never differed");
     }
 }

@@ -65,6 +65,8 @@ class FitRunTest {
                 "tracer.calibrate.grid-size", "200",
                 "tracer.zoo.folds", "2",
                 "tracer.gate.candidates", "[top1, logistic]",
+                // the opt-in neighbour input, on here so this fit (and the leak test) covers it
+                "tracer.gate.neighbours", "5",
                 "tracer.report.enabled", "false"));
         layout = LakehouseLayout.of(config.lakehouse(), spark.sparkContext().hadoopConfiguration());
         String traces = dir.resolve("traces").toUri().toString();
@@ -91,6 +93,22 @@ class FitRunTest {
         generated.unpersist();
         first = new FitRun(spark, config, layout).run(new FitRequest(TraceSource.of(traces), "run-a", true,
                 Optional.empty(), "fit"));
+    }
+
+    /** The neighbour input's reference holds train rows only: never a selection or calibration row. */
+    @Test
+    void theGatesNeighbourReferenceHoldsTrainRowsOnly() {
+        FitResult fit = first.fit();
+        io.tracer.gate.NeighbourReference reference = fit.gates().get("logistic").neighbours().orElseThrow();
+        assertTrue(fit.gates().get("top1").neighbours().isEmpty(), "top1 reads no input");
+        long trainInReference = fit.data().train().select(Columns.TRACE_ID).collectAsList().stream()
+                .filter(r -> reference.isOwnRow(r.getString(0))).count();
+        assertTrue(trainInReference > 0, "the reference is drawn from train rows");
+        for (Dataset<Row> other : List.of(fit.data().selection(), fit.data().calibration())) {
+            for (Row r : other.select(Columns.TRACE_ID).collectAsList()) {
+                assertFalse(reference.isOwnRow(r.getString(0)), "trace " + r.getString(0) + " is not a train row");
+            }
+        }
     }
 
     @Test
