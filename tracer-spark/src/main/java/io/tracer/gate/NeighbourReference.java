@@ -11,6 +11,9 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -43,8 +46,8 @@ import static org.apache.spark.sql.functions.udf;
  *
  * <p>The feature is computed by the same kernel the Spark-free router runs, so a policy's gate
  * scores the same bits in the fit and in routing. No built-in function does a nearest-neighbour
- * search, hence the one UDF; the reference travels inside it (a few MB: labels x rows per label x
- * dim float32).
+ * search, hence the one UDF; the reference reaches the executors as a broadcast (a few MB:
+ * labels x rows per label x dim float32).
  *
  * <p>The fit scores its own train rows with the gate (the gate is trained on their out-of-fold
  * predictions, and RSB reads them): such a row must not find itself among its neighbours, or
@@ -52,8 +55,7 @@ import static org.apache.spark.sql.functions.udf;
  * its rows for that, in memory only; a saved and loaded reference scores every row as new
  * traffic, as the router does.
  */
-public final class NeighbourReference implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class NeighbourReference {
     private static final Logger LOG = LoggerFactory.getLogger(NeighbourReference.class);
 
     /** The column the gates read. */
@@ -62,6 +64,8 @@ public final class NeighbourReference implements Serializable {
     private final NeighbourPurity purity;
     /** Trace id to reference row, for the fit's own rows; empty once saved and loaded. */
     private final Map<String, Integer> ownRows;
+    private transient Broadcast<Shipped> broadcast;
+    private transient SparkContext broadcastTo;
 
     private NeighbourReference(NeighbourPurity purity, Map<String, Integer> ownRows) {
         this.purity = purity;
@@ -144,12 +148,15 @@ public final class NeighbourReference implements Serializable {
     public Dataset<Row> add(Dataset<Row> rows) {
         Column id = Arrays.asList(rows.columns()).contains(Columns.TRACE_ID)
                 ? col(Columns.TRACE_ID) : lit(null).cast(DataTypes.StringType);
-        NeighbourPurity kernel = purity;
-        Map<String, Integer> own = ownRows;
+        // the lambda holds the broadcast's handle only: each executor reads the reference once,
+        // where a captured copy would be deserialized by every task of every stage that scores
+        Broadcast<Shipped> shipped = shipped();
         UserDefinedFunction f = udf((UDF3<Vector, Vector, String, Double>) (features, probability, traceId) -> {
             if (features == null || probability == null) {
                 return null;
             }
+            NeighbourPurity kernel = shipped.value().purity();
+            Map<String, Integer> own = shipped.value().ownRows();
             int dim = kernel.dim();
             if (features.size() != dim) {
                 throw new BadInputException("gate neighbour input: trace " + traceId + " has " + features.size()
@@ -165,6 +172,19 @@ public final class NeighbourReference implements Serializable {
             return kernel.of(q, 0, p, 0, p.length, self == null ? -1 : self);
         }, DataTypes.DoubleType);
         return rows.withColumn(COLUMN, f.apply(col(Columns.FEATURES), col(Columns.PROBABILITY), id));
+    }
+
+    /** What the executors read: the kernel and the fit's own rows. */
+    private record Shipped(NeighbourPurity purity, Map<String, Integer> ownRows) implements Serializable {}
+
+    /** Broadcast once per SparkContext (a test JVM may start another after stopping one). */
+    private synchronized Broadcast<Shipped> shipped() {
+        SparkContext sc = SparkSession.active().sparkContext();
+        if (broadcast == null || broadcastTo != sc) {
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(new Shipped(purity, ownRows));
+            broadcastTo = sc;
+        }
+        return broadcast;
     }
 
     /** Writes the reference under {@code dirUri}: {@code neighbours.json} and its float file. */

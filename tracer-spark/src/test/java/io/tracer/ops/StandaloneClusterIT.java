@@ -42,11 +42,14 @@ class StandaloneClusterIT {
      * A cheap fit, as the unit tests use: one logistic candidate, two folds. The boosted gate
      * stays, so XGBoost's barrier stage runs on an executor in its own JVM, as on Databricks or
      * EMR, and the frontier rows and routing decisions it takes part in must match local mode's.
-     * XgboostRowsTest, not this test, checks that XGBoost's rows come in one order.
+     * XgboostRowsTest, not this test, checks that XGBoost's rows come in one order. The gates'
+     * neighbour input is on, so its reference reaches executors in their own JVMs as a broadcast,
+     * and the scores it enters must match local mode's too.
      */
     private static final List<String> CHEAP = List.of(
             "-Dtracer.zoo.skip=[mlp-1, mlp-2, lr-1e-4, lr-1e-2]", "-Dtracer.zoo.folds=2",
-            "-Dtracer.gate.candidates=[top1, logistic, boosted]", "-Dtracer.calibrate.grid-size=200",
+            "-Dtracer.gate.candidates=[top1, logistic, boosted]", "-Dtracer.gate.neighbours=5",
+            "-Dtracer.calibrate.grid-size=200",
             "-Dtracer.calibrate.targets=[0.85, 0.9, 0.92]", "-Dtracer.calibrate.deploy-target=0.9",
             "-Dtracer.report.enabled=false");
 
@@ -90,6 +93,10 @@ class StandaloneClusterIT {
         run(cluster(with(fitArgs, "--lakehouse", uri("cluster-lake"), "--run-id", "on-cluster")), 0, "fit-cluster");
         run(tracer(with(fitArgs, "--lakehouse", uri("local-lake"), "--run-id", "local",
                 "-Dtracer.spark.default-master=local[2]")), 0, "fit-local");
+
+        // the neighbour input was on (the cluster fit read the same flags; the equal frontiers below say the rest)
+        assertTrue(Files.readString(dir.resolve("fit-local.log")).contains("gates: neighbour reference of"),
+                "the local fit's gates read the neighbour input");
 
         List<Row> onCluster = frontier("cluster-lake", "on-cluster");
         List<Row> local = frontier("local-lake", "local");
