@@ -270,32 +270,12 @@ public final class NeighbourPurity implements java.io.Serializable {
         return ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7));
     }
 
-    /** The reference rows, L2-normalised, row-major. */
-    public float[] reference() {
-        return reference;
-    }
-
-    /** Each reference row's label index. */
-    public int[] labels() {
-        return labels;
-    }
-
     public int numLabels() {
         return numLabels;
     }
 
     public int dim() {
         return dim;
-    }
-
-    /** Neighbours counted. */
-    public int k() {
-        return k;
-    }
-
-    /** How many of the surrogate's most probable labels' rows are searched. */
-    public int topLabels() {
-        return topLabels;
     }
 
     @Override

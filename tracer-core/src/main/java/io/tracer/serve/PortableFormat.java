@@ -45,4 +45,19 @@ public final class PortableFormat {
     public static final String GATE_NEIGHBOURS_FILE = "gate-neighbours.f32";
     /** The embedding's feature vector column, the boosted gate's last input. */
     public static final String FEATURES_INPUT = "features";
+
+    /**
+     * A trained gate's inputs in assembly order: the confidence features, the neighbour input
+     * when the gate has one, the embedding for the boosted gate.
+     */
+    public static java.util.List<String> gateInputs(boolean neighbours, boolean embedding) {
+        java.util.List<String> inputs = new java.util.ArrayList<>(CONFIDENCE_INPUTS);
+        if (neighbours) {
+            inputs.add(NEIGHBOUR_INPUT);
+        }
+        if (embedding) {
+            inputs.add(FEATURES_INPUT);
+        }
+        return java.util.List.copyOf(inputs);
+    }
 }

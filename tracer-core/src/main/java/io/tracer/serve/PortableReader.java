@@ -147,12 +147,12 @@ final class PortableReader {
             }
             case PortableFormat.LOGISTIC: {
                 NeighbourPurity neighbours = neighbours(g, stage, numLabels, dim);
-                requireInputs(inputs, expectedInputs(neighbours, false), dir);
+                requireInputs(inputs, PortableFormat.gateInputs(neighbours != null, false), dir);
                 return new LogisticGate(vector(g.path("coefficients")), g.path("intercept").asDouble(), neighbours);
             }
             case PortableFormat.XGBOOST: {
                 NeighbourPurity neighbours = neighbours(g, stage, numLabels, dim);
-                List<String> expected = expectedInputs(neighbours, true);
+                List<String> expected = PortableFormat.gateInputs(neighbours != null, true);
                 requireInputs(inputs, expected, dir);
                 String file = g.path("file").asText();
                 return new BoostedGate(XgbBooster.load(file(stage, file), expected.size() - 1 + dim,
@@ -162,18 +162,6 @@ final class PortableReader {
                 throw new RouterException("portable export " + dir + ": gate kind '" + kind
                         + "' is not supported by this router");
         }
-    }
-
-    /** The confidence features, the neighbour input if the gate has one, the embedding if asked. */
-    private static List<String> expectedInputs(NeighbourPurity neighbours, boolean embedding) {
-        List<String> expected = new ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
-        if (neighbours != null) {
-            expected.add(PortableFormat.NEIGHBOUR_INPUT);
-        }
-        if (embedding) {
-            expected.add(PortableFormat.FEATURES_INPUT);
-        }
-        return expected;
     }
 
     /** The gate's neighbour reference, or null when it has none. */

@@ -215,10 +215,8 @@ public final class NeighbourReference {
             if (!fs.exists(file)) {
                 throw new BadInputException("gate at " + dirUri + ": neighbour reference file " + name + " does not exist");
             }
-            long length = fs.getFileStatus(file).getLen();
-            bytes = new byte[Math.toIntExact(length)];
             try (FSDataInputStream in = fs.open(file)) {
-                in.readFully(bytes);
+                bytes = in.readAllBytes();
             }
         } catch (IOException e) {
             throw new BadInputException("cannot read the gate's neighbour reference " + file + ": " + e.getMessage(), e);

@@ -58,9 +58,8 @@ final class GateExport {
         }
         List<String> inputs = List.of(assembler.getInputCols());
         json.put("inputs", inputs);
-        List<String> head = new java.util.ArrayList<>(PortableFormat.CONFIDENCE_INPUTS);
-        if (gate.neighbours().isPresent()) {
-            head.add(PortableFormat.NEIGHBOUR_INPUT);
+        boolean neighbours = gate.neighbours().isPresent();
+        if (neighbours) {
             NeighbourPurity n = gate.neighbours().get().purity();
             json.put(PortableFormat.NEIGHBOURS, n.describe(PortableFormat.GATE_NEIGHBOURS_FILE));
             files.put(PortableFormat.GATE_NEIGHBOURS_FILE, out -> out.write(n.referenceBytes()));
@@ -73,7 +72,7 @@ final class GateExport {
             if (lr.coefficientMatrix().numRows() != 1) {
                 throw unsupported(gate, "a multinomial logistic gate");
             }
-            requireInputs(gate, inputs, head);
+            requireInputs(gate, inputs, PortableFormat.gateInputs(neighbours, false));
             json.put(PortableFormat.KIND, PortableFormat.LOGISTIC);
             json.put("coefficients", lr.coefficients().toArray());
             json.put("intercept", lr.intercept());
@@ -84,9 +83,7 @@ final class GateExport {
             if (!Float.isNaN(x.getMissing())) {
                 throw unsupported(gate, "XGBoost missing value " + x.getMissing());
             }
-            List<String> expected = new java.util.ArrayList<>(head);
-            expected.add(PortableFormat.FEATURES_INPUT);
-            requireInputs(gate, inputs, expected);
+            requireInputs(gate, inputs, PortableFormat.gateInputs(neighbours, true));
             json.put(PortableFormat.KIND, PortableFormat.XGBOOST);
             json.put("file", PortableFormat.GATE_BOOSTER);
             files.put(PortableFormat.GATE_BOOSTER, out -> x.nativeBooster().saveModel(out, "ubj"));
