@@ -215,9 +215,9 @@ public final class NeighbourPurity implements java.io.Serializable {
     /**
      * The dot product in one fixed order: eight partial sums, lane l adding the products of the
      * indices equal to l modulo 8 in increasing order, then ((l0 + l1) + (l2 + l3)) + ((l4 + l5)
-     * + (l6 + l7)). Eight independent sums ran 1.5 times faster than one chain here (31 against
-     * 47 us a query over 3 labels x 78 rows x 384, B1's size), and the order is spelled out so every JVM,
-     * here and on an executor, gets the same bits (Java float arithmetic is IEEE, with no fused
+     * + (l6 + l7)). Eight independent sums ran 1.6 times faster than one chain here (28.5-30.1
+     * against 47.0-48.1 us a query at B1's size, five alternating runs of NeighbourPurityBench,
+     * alone), and the order is spelled out so every JVM, here and on an executor, gets the same bits (Java float arithmetic is IEEE, with no fused
      * multiply-add unless asked for).
      */
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
