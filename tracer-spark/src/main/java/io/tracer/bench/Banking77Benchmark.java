@@ -75,6 +75,7 @@ public final class Banking77Benchmark {
         out.put("fit_seconds", first.get("fit_seconds"));
         out.put("route_seconds", first.get("route_seconds"));
         out.put("embed_seconds", data.embedSeconds());
+        out.put("encoder", config.embed().encoder());
         out.put("train_rows", first.get("train_rows"));
         out.put("test_rows", testRows);
         out.put("zoo", config.zoo().set());

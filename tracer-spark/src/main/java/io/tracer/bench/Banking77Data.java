@@ -17,8 +17,9 @@ import org.apache.spark.sql.SparkSession;
 import java.util.Optional;
 
 /**
- * Banking77's train.csv and test.csv, read as traces and embedded by the built-in encoder into
- * Delta tables under the lakehouse root (the embedding cache makes a second call cheap).
+ * Banking77's train.csv and test.csv, read as traces and embedded by the configured built-in
+ * encoder ({@code tracer.embed.encoder}) into Delta tables under the lakehouse root (the embedding
+ * cache, keyed by text and encoder, makes a second call cheap).
  */
 public record Banking77Data(String trainUri, String testUri, double embedSeconds) {
 

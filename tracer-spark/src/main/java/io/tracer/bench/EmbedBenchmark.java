@@ -4,7 +4,7 @@ import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.traces.LoadedTraces;
 import io.tracer.traces.TraceLoader;
@@ -61,7 +61,8 @@ public final class EmbedBenchmark {
         List<String> b77 = spark.read().option("header", "true").option("multiLine", "true")
                 .csv(banking77Dir + "/train.csv", banking77Dir + "/test.csv")
                 .select(col("text")).distinct().orderBy("text").as(Encoders.STRING()).collectAsList();
-        MiniLmEncoder.warmUp();
+        BuiltInEncoder encoder = encoder();
+        encoder.warmUp();
         List<Map<String, Object>> sets = new ArrayList<>();
         sets.add(measure("banking77", b77));
         sets.add(measure("clinc-sized", recombined(b77, CLINC_SIZE)));
@@ -70,7 +71,7 @@ public final class EmbedBenchmark {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", "embed");
-        out.put("encoder", MiniLmEncoder.ID);
+        out.put("encoder", encoder.id());
         out.put("batch_size", config.embed().batchSize());
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("sets", sets);
@@ -108,8 +109,8 @@ public final class EmbedBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         // The baseline is the faster of two passes: one pass moved by 25% between runs on a quiet
         // machine, and a baseline that reads low would flatter the job.
-        double alone = Math.max(encoderAlone(texts, cores), encoderAlone(texts, cores));
-        double aloneOne = encoderAlone(texts, 1);
+        double alone = Math.max(encoderAlone(encoder(), texts, cores), encoderAlone(encoder(), texts, cores));
+        double aloneOne = encoderAlone(encoder(), texts, 1);
         double job = embedJob(name, texts);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("set", name);
@@ -127,7 +128,12 @@ public final class EmbedBenchmark {
     }
 
     /** The encoder with nothing around it: batches on {@code threads} threads; rows/s. */
-    static double encoderAlone(List<String> texts, int threads) {
+    /** The encoder the embed job runs ({@code tracer.embed.encoder}), timed alone beside it. */
+    private BuiltInEncoder encoder() {
+        return BuiltInEncoder.configured(config.embed().encoder());
+    }
+
+    static double encoderAlone(BuiltInEncoder encoder, List<String> texts, int threads) {
         int batch = 64;
         List<List<String>> batches = new ArrayList<>();
         for (int i = 0; i < texts.size(); i += batch) {
@@ -138,7 +144,7 @@ public final class EmbedBenchmark {
         try {
             List<Future<float[][]>> futures = new ArrayList<>();
             for (List<String> b : batches) {
-                futures.add(pool.submit(() -> MiniLmEncoder.embed(b)));
+                futures.add(pool.submit(() -> encoder.embed(b)));
             }
             for (Future<float[][]> f : futures) {
                 f.get();

@@ -2,7 +2,7 @@ package io.tracer.bench;
 
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.kernel.DenseMaths;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.policy.LoadedPolicy;
@@ -288,12 +288,17 @@ public final class RoutingBenchmark {
      */
     private Map<String, Object> routeFromText(RoutingPlan plan, boolean givenPolicy, Request request, String dir) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (plan == null || plan.dim() != MiniLmEncoder.DIM) {
-            m.put("skipped", "needs the b1 shape at the built-in encoder's width " + MiniLmEncoder.DIM);
+        // A given policy's texts are encoded with its own encoder; a fitted plan is declared to read
+        // the configured one's.
+        BuiltInEncoder encoder = givenPolicy && plan != null
+                ? BuiltInEncoder.find(plan.portable().encoderId()).orElse(null)
+                : BuiltInEncoder.configured(config.embed().encoder());
+        if (plan == null || encoder == null || plan.dim() != encoder.dim()) {
+            m.put("skipped", "needs the b1 shape reading a built-in encoder's vectors (" + BuiltInEncoder.ids() + ")");
             return m;
         }
         if (!givenPolicy) {
-            plan = plan.readingVectorsOf(MiniLmEncoder.ID);
+            plan = plan.readingVectorsOf(encoder.id());
         }
         Texts texts = texts(request);
         String uri = dir + "/text-traffic";
@@ -306,11 +311,11 @@ public final class RoutingBenchmark {
         noop(route(router, table));
         double seconds = (System.nanoTime() - t0) / 1e9;
 
-        MiniLmEncoder.warmUp();
+        encoder.warmUp();
         int batch = config.embed().batchSize();
         long e0 = System.nanoTime();
         for (int from = 0; from < all.size(); from += batch) {
-            MiniLmEncoder.embed(all.subList(from, Math.min(all.size(), from + batch)));
+            encoder.embed(all.subList(from, Math.min(all.size(), from + batch)));
         }
         double encoderSeconds = (System.nanoTime() - e0) / 1e9;
         m.put("texts", all.size());

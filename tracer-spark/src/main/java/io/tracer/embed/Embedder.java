@@ -4,7 +4,6 @@ import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.Faults;
-import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.lakehouse.DeltaRetry;
 import io.tracer.log.Progress;
@@ -59,18 +58,16 @@ public final class Embedder {
     private final SparkSession spark;
     private final TracerConfig.Embed config;
     private final Optional<String> cacheUri;
+    private final BuiltInEncoder model;
     private final EncoderInfo encoder;
 
     /** @param cacheUri the cache Delta table; ignored when {@code tracer.embed.cache} is false */
     public Embedder(SparkSession spark, TracerConfig.Embed config, Optional<String> cacheUri) {
-        if (!MiniLmEncoder.ID.equals(config.encoder())) {
-            throw new BadInputException("configuration " + ConfigKeys.EMBED_ENCODER + ": unknown encoder " + config.encoder()
-                    + " (supported: " + MiniLmEncoder.ID + ")");
-        }
+        this.model = BuiltInEncoder.configured(config.encoder());
         this.spark = spark;
         this.config = config;
         this.cacheUri = config.cache() ? cacheUri : Optional.empty();
-        this.encoder = new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM);
+        this.encoder = model.info();
     }
 
     public EncoderInfo encoder() {
@@ -231,7 +228,7 @@ public final class Embedder {
         // dealt round-robin, so each partition's size is known and its progress carries an estimate.
         long perPartition = (count + partitions - 1) / partitions;
         return missing.select(TEXT_HASH, TEXT).repartition(partitions)
-                .mapPartitions(new EncodePartition(config.batchSize(), config.logEvery(), perPartition),
+                .mapPartitions(new EncodePartition(model, config.batchSize(), config.logEvery(), perPartition),
                         Encoders.row(vectorSchema()));
     }
 

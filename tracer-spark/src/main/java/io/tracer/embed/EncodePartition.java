@@ -25,12 +25,14 @@ final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EncodePartition.class);
 
+    private final BuiltInEncoder encoder;
     private final int batchSize;
     private final int logEvery;
     private final long expectedRows;
 
     /** @param expectedRows about how many rows a partition gets; 0 when unknown */
-    EncodePartition(int batchSize, int logEvery, long expectedRows) {
+    EncodePartition(BuiltInEncoder encoder, int batchSize, int logEvery, long expectedRows) {
+        this.encoder = encoder;
         this.batchSize = batchSize;
         this.logEvery = logEvery;
         this.expectedRows = expectedRows;
@@ -81,7 +83,7 @@ final class EncodePartition implements MapPartitionsFunction<Row, Row> {
                     hashes.add(r.getString(0));
                     texts.add(r.getString(1));
                 }
-                float[][] vectors = MiniLmEncoder.embed(texts);
+                float[][] vectors = encoder.embed(texts);
                 List<Row> rows = new ArrayList<>(texts.size());
                 for (int i = 0; i < vectors.length; i++) {
                     rows.add(RowFactory.create(hashes.get(i), vectors[i]));

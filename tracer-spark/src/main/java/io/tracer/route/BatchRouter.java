@@ -3,8 +3,7 @@ package io.tracer.route;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.Messages;
-import io.tracer.embed.EncoderInfo;
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.pipeline.Family;
 import io.tracer.serve.PortablePolicy;
 import io.tracer.serve.RouterException;
@@ -124,9 +123,8 @@ public final class BatchRouter {
         boolean encode = readVectors && vectors.kind() == VectorColumn.Kind.TEXT;
         // Vectors made here come out with the rest of the row when every column does.
         boolean outputVectors = encode && passed.size() == in.schema().size();
-        if (encode) {
-            requireBuiltInEncoder(plan.portable());
-        }
+        // The texts are encoded with the encoder the policy's models read (null: nothing is encoded).
+        BuiltInEncoder encoder = encode ? policyEncoder(plan.portable()) : null;
         SparkSession spark = in.sparkSession();
         if (encode) {
             in = spreadForEncoding(in, spark.sparkContext().defaultParallelism());
@@ -143,8 +141,8 @@ public final class BatchRouter {
                 .broadcast(plan.portable());
         RDD<InternalRow> routed = InternalFrames.rows(in).toJavaRDD()
                 .mapPartitions(new RoutePartition(policy, vectors, passThrough, readVectors, outputVectors,
-                        BLOCK_ROWS, encodeBatch)).rdd();
-        return InternalFrames.frame(spark, routed, schema(passed, outputVectors));
+                        BLOCK_ROWS, encoder, encodeBatch)).rdd();
+        return InternalFrames.frame(spark, routed, schema(passed, outputVectors ? encoder : null));
     }
 
     /**
@@ -168,24 +166,30 @@ public final class BatchRouter {
         return InternalFrames.rows(rows).getNumPartitions() < cores ? rows.repartition(cores) : rows;
     }
 
-    /** The columns passed through, the encoded embedding when the route makes it, then the route columns. */
-    private static StructType schema(List<StructField> passed, boolean encoded) {
+    /**
+     * The columns passed through, the encoded embedding when the route makes it, then the route columns.
+     *
+     * @param encoded the encoder of the vectors that come out, null when none do
+     */
+    private static StructType schema(List<StructField> passed, BuiltInEncoder encoded) {
         List<StructField> fields = new ArrayList<>(passed);
-        if (encoded) {
+        if (encoded != null) {
             fields.add(new StructField(Columns.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true,
-                    new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM).metadata()));
+                    encoded.info().metadata()));
         }
         fields.addAll(Arrays.asList(ROUTE_FIELDS));
         return new StructType(fields.toArray(StructField[]::new));
     }
 
-    /** Text can only be routed when the policy's models read the built-in encoder's vectors. */
-    static void requireBuiltInEncoder(PortablePolicy policy) {
-        if (!MiniLmEncoder.ID.equals(policy.encoderId()) || policy.dim() != MiniLmEncoder.DIM) {
-            throw new BadInputException("cannot route text without vectors: the policy's models read "
-                    + (policy.encoderId() == null ? "vectors of an unknown encoder" : policy.encoderId())
-                    + " (dim " + policy.dim() + "), and the built-in encoder is " + MiniLmEncoder.ID
-                    + " (dim " + MiniLmEncoder.DIM + "); embed the inputs with the policy's encoder first");
-        }
+    /**
+     * The built-in encoder whose vectors the policy's models read: text can only be routed when
+     * there is one.
+     */
+    static BuiltInEncoder policyEncoder(PortablePolicy policy) {
+        return BuiltInEncoder.find(policy.encoderId()).filter(e -> e.dim() == policy.dim())
+                .orElseThrow(() -> new BadInputException("cannot route text without vectors: the policy's models read "
+                        + (policy.encoderId() == null ? "vectors of an unknown encoder" : policy.encoderId())
+                        + " (dim " + policy.dim() + "), and the built-in encoders are " + BuiltInEncoder.ids()
+                        + "; embed the inputs with the policy's encoder first"));
     }
 }

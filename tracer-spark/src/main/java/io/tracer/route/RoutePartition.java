@@ -1,6 +1,6 @@
 package io.tracer.route;
 
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.policy.DeferralReason;
 import io.tracer.serve.BlockRouter;
 import io.tracer.serve.EmbeddingBlock;
@@ -47,21 +47,26 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
     private final boolean readVectors;
     private final boolean outputVectors;
     private final int blockRows;
+    private final BuiltInEncoder encoder;
     private final int encodeBatch;
 
     /**
      * @param passThrough   the input columns that come out
      * @param readVectors   false when the policy decides without them (method none): nothing is read or encoded
      * @param outputVectors when encoding text, whether the vectors come out (before the route columns)
+     * @param encoder       the encoder of the texts, the one the policy's models read; null when the
+     *                      rows carry vectors
      */
     RoutePartition(Broadcast<PortablePolicy> policy, VectorColumn vectors, PassThrough passThrough,
-                   boolean readVectors, boolean outputVectors, int blockRows, int encodeBatch) {
+                   boolean readVectors, boolean outputVectors, int blockRows, BuiltInEncoder encoder,
+                   int encodeBatch) {
         this.policy = policy;
         this.vectors = vectors;
         this.passThrough = passThrough;
         this.readVectors = readVectors;
         this.outputVectors = outputVectors;
         this.blockRows = blockRows;
+        this.encoder = encoder;
         this.encodeBatch = encodeBatch;
     }
 
@@ -157,7 +162,7 @@ final class RoutePartition implements FlatMapFunction<Iterator<InternalRow>, Int
                         batch.add(texts.get(i));
                     }
                 }
-                float[][] v = MiniLmEncoder.embed(batch);
+                float[][] v = encoder.embed(batch);
                 for (int j = 0; j < v.length; j++) {
                     out[at.get(j)] = v[j];
                 }

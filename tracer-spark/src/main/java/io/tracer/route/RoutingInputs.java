@@ -3,7 +3,7 @@ package io.tracer.route;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.EncoderInfo;
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.lakehouse.MetricTable;
@@ -55,12 +55,11 @@ public final class RoutingInputs {
         if (embedded) {
             EncoderInfo.require(rows, expected);
         } else {
-            EncoderInfo builtIn = new EncoderInfo(MiniLmEncoder.ID, MiniLmEncoder.DIM);
-            if (!builtIn.equals(expected)) {
-                throw new io.tracer.BadInputException(source.uri() + " has no embedding column, and the policy's "
-                        + "models read " + expected.describe() + ", not the built-in " + builtIn.describe()
-                        + "; embed the inputs with " + expected.id() + " first");
-            }
+            EncoderInfo builtIn = BuiltInEncoder.find(expected.id()).map(BuiltInEncoder::info)
+                    .filter(expected::equals)
+                    .orElseThrow(() -> new io.tracer.BadInputException(source.uri() + " has no embedding column, and "
+                            + "the policy's models read " + expected.describe() + ", which is not built in (built in: "
+                            + BuiltInEncoder.ids() + "); embed the inputs with " + expected.id() + " first"));
             LOG.info("{} has no embedding column: its {} texts are encoded with {} while they are routed",
                     source.uri(), loaded.validCount(), builtIn.describe());
         }

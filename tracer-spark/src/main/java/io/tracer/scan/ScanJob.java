@@ -9,7 +9,7 @@ import io.tracer.config.TracerConfig;
 import io.tracer.embed.EmbedResult;
 import io.tracer.embed.Embedder;
 import io.tracer.embed.EncoderInfo;
-import io.tracer.embed.MiniLmEncoder;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.lakehouse.DeltaWriter;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.lakehouse.MetricRows.Estimate;
@@ -234,14 +234,16 @@ public final class ScanJob {
             double invalidShare = read == 0 ? 0 : (double) invalid / read;
             boolean tooMany = invalidShare > config.traces().maxBadShare();
             Double speed = sample.textsPerSecond() > 0 ? sample.textsPerSecond() : null;
-            String encoderId = hasVectors ? judged.encoder().map(EncoderInfo::id).orElse(null) : MiniLmEncoder.ID;
+            // Without vectors the sample is embedded with the configured encoder (tracer.embed.encoder).
+            BuiltInEncoder embedding = BuiltInEncoder.configured(config.embed().encoder());
+            String encoderId = hasVectors ? judged.encoder().map(EncoderInfo::id).orElse(null) : embedding.id();
             double seconds = (System.nanoTime() - start) / 1e9;
             ScanRow row = new ScanRow(request.runId(), new Timestamp(System.currentTimeMillis()), uri,
                     judged.deltaVersion().orElse(null), read, invalid, duplicates, rowsValid, invalidShare, tooMany,
                     byReason, quarantineWritten, read == 0 ? 0 : (double) duplicates / read, labelCounts.size(),
                     labelCounts, scan.tailRows(), labels.tailLabels(), labels.tailShare(), labels.headLabels(),
                     lenMin, quantile(quantiles, 0), quantile(quantiles, 1), quantile(quantiles, 2), lenMax, lenMean,
-                    embeddingColumn.orElse(null), hasVectors ? dim : Integer.valueOf(MiniLmEncoder.DIM), encoderId,
+                    embeddingColumn.orElse(null), hasVectors ? dim : Integer.valueOf(embedding.dim()), encoderId,
                     textsToEmbed, speed, speed == null ? null : textsToEmbed / speed,
                     fitted.surrogate(), fitted.trainRows(), (long) fitted.scores().length, fitted.agreement(),
                     calibrationRows, config.calibrate().delta(), estimates, config.report().dailyVolume(),

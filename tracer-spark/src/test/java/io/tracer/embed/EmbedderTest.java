@@ -59,7 +59,7 @@ class EmbedderTest {
         first.embedded().write().format("delta").save(out);
         Dataset<Row> back = spark.read().format("delta").load(out);
         assertEquals(50, back.count());
-        assertEquals(Optional.of(new EncoderInfo(MiniLmEncoder.ID, 384)), EncoderInfo.of(back));
+        assertEquals(Optional.of(new EncoderInfo(BuiltInEncoder.MINILM.id(), 384)), EncoderInfo.of(back));
         assertEquals(50, back.filter(size(col(Columns.EMBEDDING)).equalTo(384)).count());
         // Repeated texts get the same vector.
         List<Row> same = back.filter(col(Columns.TRACE_ID).isin("t0", "t40")).select(Columns.EMBEDDING).collectAsList();
@@ -83,7 +83,7 @@ class EmbedderTest {
     @Test
     void newVectorsAreCommittedInChunksAndARerunEncodesOnlyWhatIsMissing(@TempDir Path dir) {
         String cache = dir.resolve("cache").toUri().toString();
-        TracerConfig.Embed chunked = new TracerConfig.Embed(MiniLmEncoder.ID, 16, true, 12, 20);
+        TracerConfig.Embed chunked = new TracerConfig.Embed(BuiltInEncoder.MINILM.id(), 16, true, 12, 20);
         EmbedResult first = new Embedder(spark, chunked, Optional.of(cache)).embed(traces().limit(25));
         assertEquals(25, first.newlyEmbedded());
         // 25 texts in chunks of about 12: three commits after the table's creation
@@ -151,13 +151,49 @@ class EmbedderTest {
         r.unpersist();
     }
 
+    /**
+     * {@code tracer.embed.encoder} picks the encoder: its vectors come out tagged with its id, equal
+     * to the encoder's own, and the cache keeps encoders apart (a text cached by one is encoded
+     * afresh by the other, never handed the other's vector).
+     */
+    @Test
+    void theConfiguredEncoderMakesTheVectorsAndTheCacheKeepsEncodersApart(@TempDir Path dir) {
+        String cache = dir.resolve("cache").toUri().toString();
+        Dataset<Row> few = traces().limit(6);
+        EmbedResult minilm = new Embedder(spark, config(true), Optional.of(cache)).embed(few);
+        assertEquals(6, minilm.newlyEmbedded());
+        TracerConfig.Embed d = config(true);
+        TracerConfig.Embed bgeConfig = new TracerConfig.Embed(BuiltInEncoder.BGE_SMALL.id(), d.batchSize(), true,
+                d.commitEvery(), d.logEvery());
+        EmbedResult bge = new Embedder(spark, bgeConfig, Optional.of(cache)).embed(few);
+        assertEquals(0, bge.cachedTexts(), "the cache handed one encoder's vectors to another");
+        assertEquals(6, bge.newlyEmbedded());
+        assertEquals(Optional.of(BuiltInEncoder.BGE_SMALL.info()), EncoderInfo.of(bge.embedded()));
+        List<Row> rows = bge.embedded().orderBy(Columns.TRACE_ID).select(Columns.INPUT, Columns.EMBEDDING).collectAsList();
+        for (Row r : rows) {
+            float[] expected = BuiltInEncoder.BGE_SMALL.embed(List.of(r.getString(0)))[0];
+            List<Float> got = r.getList(1);
+            assertEquals(expected.length, got.size());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], got.get(i), 1e-5f, "coordinate " + i + " of " + r.getString(0));
+            }
+        }
+        // A second bge run finds its own vectors; the cache holds both encoders' rows.
+        EmbedResult again = new Embedder(spark, bgeConfig, Optional.of(cache)).embed(few);
+        assertEquals(6, again.cachedTexts());
+        assertEquals(12, spark.read().format("delta").load(cache).count());
+        minilm.unpersist();
+        bge.unpersist();
+        again.unpersist();
+    }
+
     @Test
     void refusesVectorsFromAnotherEncoder() {
         Dataset<Row> other = new EncoderInfo("other-encoder", 3).tag(
                 traces().withColumn(Columns.EMBEDDING, org.apache.spark.sql.functions.array(
                         org.apache.spark.sql.functions.lit(1f), org.apache.spark.sql.functions.lit(2f),
                         org.apache.spark.sql.functions.lit(3f))));
-        EncoderInfo minilm = new EncoderInfo(MiniLmEncoder.ID, 384);
+        EncoderInfo minilm = new EncoderInfo(BuiltInEncoder.MINILM.id(), 384);
         BadInputException e = assertThrows(BadInputException.class, () -> EncoderInfo.require(other, minilm));
         assertTrue(e.getMessage().contains("other-encoder"), e.getMessage());
         assertThrows(BadInputException.class, () -> EncoderInfo.require(traces(), minilm));
