@@ -4,6 +4,7 @@ import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.HashSample;
 import io.tracer.TracerException;
+import io.tracer.config.ConfigKeys;
 import io.tracer.serve.NeighbourPurity;
 import io.tracer.serve.PortableFormat;
 import io.tracer.zoo.ModelFiles;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
@@ -60,6 +62,14 @@ public final class NeighbourReference {
 
     /** The column the gates read. */
     public static final String COLUMN = PortableFormat.NEIGHBOUR_INPUT;
+
+    /**
+     * The largest reference a fit builds, in float32 bytes (128 MB). The driver collects it (as
+     * boxed doubles first, about three times that), broadcasts it to every executor, writes it
+     * twice per gate and the router holds it in memory; past this a label-rich table needs fewer
+     * rows per label, which the error says.
+     */
+    public static final long MAX_REFERENCE_BYTES = 128L << 20;
 
     private final NeighbourPurity purity;
     /** Trace id to reference row, for the fit's own rows; empty once saved and loaded. */
@@ -128,6 +138,28 @@ public final class NeighbourReference {
                 String.format("%.1f", reference.length * 4.0 / (1 << 20)),
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9), k, topLabels);
         return new NeighbourReference(purity, Collections.unmodifiableMap(own));
+    }
+
+    /**
+     * Refuses, before anything is collected, a reference that could exceed {@link
+     * #MAX_REFERENCE_BYTES}: {@code numLabels x rowsPerLabel x dim} float32 values at most.
+     *
+     * @throws BadInputException naming the setting to lower and the largest value that fits
+     */
+    public static void requireWithinBudget(int numLabels, int rowsPerLabel, int dim) {
+        long bytes = 4L * numLabels * rowsPerLabel * dim;
+        if (bytes > MAX_REFERENCE_BYTES) {
+            long fits = MAX_REFERENCE_BYTES / (4L * numLabels * dim);
+            String remedy = fits >= 1
+                    ? String.format(Locale.ROOT, "set %s to %,d or less, or turn the input off (%s = 0)",
+                            ConfigKeys.GATE_NEIGHBOUR_ROWS_PER_LABEL, fits, ConfigKeys.GATE_NEIGHBOURS)
+                    : String.format(Locale.ROOT, "even one row per label does not fit; turn the input off (%s = 0)",
+                            ConfigKeys.GATE_NEIGHBOURS);
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "gate neighbour reference: %,d labels x %,d rows per label (%s) x %,d dims is up to %,d MB, "
+                            + "over the %,d MB a reference may hold; %s", numLabels, rowsPerLabel,
+                    ConfigKeys.GATE_NEIGHBOUR_ROWS_PER_LABEL, dim, bytes >> 20, MAX_REFERENCE_BYTES >> 20, remedy));
+        }
     }
 
     /** Whether {@code traceId} is one of the fit's reference rows (never true once saved and loaded). */
