@@ -67,6 +67,11 @@ public final class BenchCommand implements Runnable {
                 + "seed's rows and per target the median and worst test coverage (default ${DEFAULT-VALUE}).")
         int seeds = 1;
 
+        @Option(names = "--also", paramLabel = "KEY=VALUE", description = "After the fits, the same seeds again with "
+                + "these settings on top (repeatable; the tracer. prefix may be left out), printed as the JSON's also "
+                + "section: e.g. --also embed.encoder=bge-small-en-v1.5-q --also gate.neighbours=5.")
+        Map<String, String> also = new java.util.LinkedHashMap<>();
+
         @Override
         Map<String, String> configFlags() {
             return fit.overrides();
@@ -78,7 +83,7 @@ public final class BenchCommand implements Runnable {
                 throw new io.tracer.BadInputException("bench banking77 --seeds: must be at least 1, was " + seeds);
             }
             print(new Banking77Benchmark(job.spark(), job.config(), job.layout())
-                    .run(qualify(job.spark(), data), seeds));
+                    .run(qualify(job.spark(), data), seeds, also));
             return TracerCli.EXIT_OK;
         }
     }

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@link #MINILM}, the default: quantized all-MiniLM-L6-v2, 6 layers, mean-pooled.</li>
  *   <li>{@link #BGE_SMALL}: quantized BAAI bge-small-en-v1.5, 12 layers, CLS-pooled. About half
- *       MiniLM's speed (on Banking77 here, 2 threads: 462 against 930 texts/s) for vectors that
+ *       MiniLM's speed (B5's sets, 2 threads: 456-465 against 849-923 texts/s) for vectors that
  *       separate intents better (README, B1).</li>
  * </ul>
  *
