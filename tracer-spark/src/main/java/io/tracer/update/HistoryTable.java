@@ -4,6 +4,8 @@ import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
 import io.tracer.TracerException;
+import io.tracer.config.ConfigKeys;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.embed.EncoderInfo;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -108,9 +110,13 @@ public final class HistoryTable {
     public void requireEncoder(EncoderInfo incoming) {
         encoder().ifPresent(have -> {
             if (!have.equals(incoming)) {
+                // A history of a built-in encoder's vectors is kept by configuring that encoder.
+                String remedy = BuiltInEncoder.find(have.id()).filter(b -> b.info().equals(have))
+                        .map(b -> "; set " + ConfigKeys.EMBED_ENCODER + " = " + b.id()
+                                + " to embed them as the history's were (or start a new history)")
+                        .orElse("; embed the new traces with " + have.id() + " (or start a new history)");
                 throw new BadInputException("trace history " + uri + " holds vectors from " + have.describe()
-                        + " but the new traces' vectors are from " + incoming.describe()
-                        + "; embed the new traces with " + have.id() + " (or start a new history)");
+                        + " but the new traces' vectors are from " + incoming.describe() + remedy);
             }
         });
     }

@@ -3,6 +3,7 @@ package io.tracer.update;
 import io.delta.tables.DeltaTable;
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.embed.BuiltInEncoder;
 import io.tracer.embed.EncoderInfo;
 import io.tracer.testing.SparkTestSession;
 import io.tracer.traces.SyntheticSpec;
@@ -91,6 +92,14 @@ class HistoryTableTest {
         Dataset<Row> other = new EncoderInfo("other-encoder", 8).tag(traces.limit(5));
         assertThrows(BadInputException.class, () -> h.merge(other, "e2", "file:/b"));
         assertEquals(5, h.read().count());
+
+        // A history of a built-in encoder's vectors names the setting that keeps it.
+        HistoryTable bge = new HistoryTable(spark, uri("encoder-bge"));
+        bge.merge(BuiltInEncoder.BGE_SMALL.info().tag(traces.limit(5)), "b1", "file:/c");
+        BadInputException switched = assertThrows(BadInputException.class,
+                () -> bge.requireEncoder(BuiltInEncoder.MINILM.info()));
+        assertTrue(switched.getMessage().contains("set tracer.embed.encoder = bge-small-en-v1.5-q"),
+                switched.getMessage());
     }
 
     @Test
