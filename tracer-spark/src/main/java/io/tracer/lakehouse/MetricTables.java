@@ -231,7 +231,8 @@ public final class MetricTables {
             col("input_chars_mean", DOUBLE, "mean input length in characters"),
             col("embedding_column", STRING, "the table's embedding column, null when it has none"),
             col("embedding_dim", INT, "vector width: the encoder's, or the most common one; the built-in encoder's when the table has none"),
-            col("encoder", STRING, "encoder id of the vectors (column metadata), or of the configured built-in encoder a fit would use (tracer.embed.encoder)"),
+            col("encoder", STRING, "encoder id of the vectors (column metadata), or of the configured built-in encoder a fit would use ("
+                    + ConfigKeys.EMBED_ENCODER + ")"),
             col("texts_to_embed", LONG, "distinct input texts a fit would embed: 0 when the table has embeddings"),
             col("encoder_texts_per_second", DOUBLE, "encoder throughput measured by this scan on all executor cores; null when it embedded nothing"),
             col("embed_seconds_estimate", DOUBLE, "texts_to_embed / encoder_texts_per_second: time a fit would spend embedding (the cache can make it less)"),
