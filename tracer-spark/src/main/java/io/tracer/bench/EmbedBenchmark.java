@@ -45,11 +45,14 @@ public final class EmbedBenchmark {
     private final SparkSession spark;
     private final TracerConfig config;
     private final LakehouseLayout layout;
+    /** The encoder the embed job runs ({@code tracer.embed.encoder}), timed alone beside it. */
+    private final BuiltInEncoder encoder;
 
     public EmbedBenchmark(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
         this.spark = spark;
         this.config = config;
         this.layout = layout;
+        this.encoder = BuiltInEncoder.configured(config.embed().encoder());
     }
 
     /**
@@ -61,7 +64,6 @@ public final class EmbedBenchmark {
         List<String> b77 = spark.read().option("header", "true").option("multiLine", "true")
                 .csv(banking77Dir + "/train.csv", banking77Dir + "/test.csv")
                 .select(col("text")).distinct().orderBy("text").as(Encoders.STRING()).collectAsList();
-        BuiltInEncoder encoder = encoder();
         encoder.warmUp();
         List<Map<String, Object>> sets = new ArrayList<>();
         sets.add(measure("banking77", b77));
@@ -109,8 +111,8 @@ public final class EmbedBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         // The baseline is the faster of two passes: one pass moved by 25% between runs on a quiet
         // machine, and a baseline that reads low would flatter the job.
-        double alone = Math.max(encoderAlone(encoder(), texts, cores), encoderAlone(encoder(), texts, cores));
-        double aloneOne = encoderAlone(encoder(), texts, 1);
+        double alone = Math.max(encoderAlone(encoder, texts, cores), encoderAlone(encoder, texts, cores));
+        double aloneOne = encoderAlone(encoder, texts, 1);
         double job = embedJob(name, texts);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("set", name);
@@ -128,11 +130,6 @@ public final class EmbedBenchmark {
     }
 
     /** The encoder with nothing around it: batches on {@code threads} threads; rows/s. */
-    /** The encoder the embed job runs ({@code tracer.embed.encoder}), timed alone beside it. */
-    private BuiltInEncoder encoder() {
-        return BuiltInEncoder.configured(config.embed().encoder());
-    }
-
     static double encoderAlone(BuiltInEncoder encoder, List<String> texts, int threads) {
         int batch = 64;
         List<List<String>> batches = new ArrayList<>();

@@ -40,9 +40,6 @@ public enum BuiltInEncoder {
     MINILM("all-minilm-l6-v2-q", 384),
     BGE_SMALL("bge-small-en-v1.5-q", 384);
 
-    /** The encoder a fit uses unless {@code tracer.embed.encoder} names another. */
-    public static final BuiltInEncoder DEFAULT = MINILM;
-
     private final String id;
     private final int dim;
 
@@ -67,6 +64,14 @@ public enum BuiltInEncoder {
     /** The built-in encoder with this id, if there is one. */
     public static Optional<BuiltInEncoder> find(String id) {
         return Arrays.stream(values()).filter(e -> e.id.equals(id)).findFirst();
+    }
+
+    /**
+     * The built-in encoder that makes vectors of this id and width, if there is one: what routing
+     * needs to encode text for a policy, and what a history's vectors can be kept with.
+     */
+    public static Optional<BuiltInEncoder> matching(String id, int dim) {
+        return find(id).filter(e -> e.dim == dim);
     }
 
     /** The built-in encoder of a configuration value, or a clear error listing the ones there are. */

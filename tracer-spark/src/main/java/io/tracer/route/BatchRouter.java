@@ -186,7 +186,7 @@ public final class BatchRouter {
      * there is one.
      */
     static BuiltInEncoder policyEncoder(PortablePolicy policy) {
-        return BuiltInEncoder.find(policy.encoderId()).filter(e -> e.dim() == policy.dim())
+        return BuiltInEncoder.matching(policy.encoderId(), policy.dim())
                 .orElseThrow(() -> new BadInputException("cannot route text without vectors: the policy's models read "
                         + (policy.encoderId() == null ? "vectors of an unknown encoder" : policy.encoderId())
                         + " (dim " + policy.dim() + "), and the built-in encoders are " + BuiltInEncoder.ids()

@@ -55,8 +55,7 @@ public final class RoutingInputs {
         if (embedded) {
             EncoderInfo.require(rows, expected);
         } else {
-            EncoderInfo builtIn = BuiltInEncoder.find(expected.id()).map(BuiltInEncoder::info)
-                    .filter(expected::equals)
+            EncoderInfo builtIn = BuiltInEncoder.matching(expected.id(), expected.dim()).map(BuiltInEncoder::info)
                     .orElseThrow(() -> new io.tracer.BadInputException(source.uri() + " has no embedding column, and "
                             + "the policy's models read " + expected.describe() + ", which is not built in (built in: "
                             + BuiltInEncoder.ids() + "); embed the inputs with " + expected.id() + " first"));

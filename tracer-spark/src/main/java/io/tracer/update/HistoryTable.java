@@ -111,7 +111,7 @@ public final class HistoryTable {
         encoder().ifPresent(have -> {
             if (!have.equals(incoming)) {
                 // A history of a built-in encoder's vectors is kept by configuring that encoder.
-                String remedy = BuiltInEncoder.find(have.id()).filter(b -> b.info().equals(have))
+                String remedy = BuiltInEncoder.matching(have.id(), have.dim())
                         .map(b -> "; set " + ConfigKeys.EMBED_ENCODER + " = " + b.id()
                                 + " to embed them as the history's were (or start a new history)")
                         .orElse("; embed the new traces with " + have.id() + " (or start a new history)");

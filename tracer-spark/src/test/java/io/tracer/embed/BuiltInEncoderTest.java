@@ -1,11 +1,13 @@
 package io.tracer.embed;
 
 import io.tracer.BadInputException;
+import io.tracer.config.ConfigLoader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -63,10 +65,14 @@ class BuiltInEncoderTest {
 
     @Test
     void idsResolveAndUnknownOnesAreRefusedByName() {
-        assertSame(BuiltInEncoder.MINILM, BuiltInEncoder.DEFAULT);
+        // conf/default.conf, the one place defaults live, names MiniLM
+        assertSame(BuiltInEncoder.MINILM, BuiltInEncoder.configured(ConfigLoader.load(null, Map.of()).embed().encoder()));
         assertSame(BuiltInEncoder.BGE_SMALL, BuiltInEncoder.configured("bge-small-en-v1.5-q"));
         assertSame(BuiltInEncoder.MINILM, BuiltInEncoder.configured("all-minilm-l6-v2-q"));
         assertTrue(BuiltInEncoder.find(null).isEmpty());
+        assertSame(BuiltInEncoder.BGE_SMALL, BuiltInEncoder.matching("bge-small-en-v1.5-q", 384).orElseThrow());
+        assertTrue(BuiltInEncoder.matching("bge-small-en-v1.5-q", 16).isEmpty());
+        assertTrue(BuiltInEncoder.matching(null, 384).isEmpty());
         BadInputException e = assertThrows(BadInputException.class, () -> BuiltInEncoder.configured("minilm"));
         assertTrue(e.getMessage().contains("tracer.embed.encoder") && e.getMessage().contains("minilm")
                 && e.getMessage().contains("all-minilm-l6-v2-q, bge-small-en-v1.5-q"), e.getMessage());
