@@ -3,6 +3,7 @@ package io.tracer.bench;
 import io.tracer.Columns;
 import io.tracer.config.TracerConfig;
 import io.tracer.embed.BuiltInEncoder;
+import io.tracer.embed.EncoderInfo;
 import io.tracer.kernel.DenseMaths;
 import io.tracer.lakehouse.LakehouseLayout;
 import io.tracer.policy.LoadedPolicy;
@@ -10,16 +11,19 @@ import io.tracer.policy.PolicyManifest;
 import io.tracer.route.BatchRouter;
 import io.tracer.route.PolicyPlans;
 import io.tracer.route.RouteJob;
+import io.tracer.route.RoutingInputs;
 import io.tracer.route.RoutingPlan;
 import io.tracer.serve.Decision;
 import io.tracer.serve.PolicyKernel;
 import io.tracer.serve.SparkFreeRouter;
 import io.tracer.traces.SyntheticSpec;
 import io.tracer.traces.SyntheticTraceGenerator;
+import io.tracer.traces.TraceSource;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -52,6 +57,12 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
  *   <li>batch mode (blocks of {@value #BLOCK_ROWS}, decisions read) and the kernel alone on an
  *       in-memory block, rows/s in one thread ({@link KernelThroughput}).</li>
  * </ul>
+ *
+ * <p>The traffic is generated (Gaussian clusters in the policy's width), unless {@code --traffic}
+ * names a table with vectors of the given policy's encoder (e.g. Banking77's test.csv after
+ * {@code tracer embed}): its rows, repeated to {@code --rows}, are then the Spark traffic and the
+ * router's queries. A real policy defers generated traffic at its OOD gate, so only real traffic
+ * times the decisions it hands to the surrogate ({@code router_handled_share} says which).
  *
  * <p>For the floor: rows/s of a bare Delta scan of the embedding column to the same sink. And
  * routing from text: {@code --embed-rows} texts (Banking77's test.csv under {@code --data} when
@@ -88,11 +99,17 @@ public final class RoutingBenchmark {
      * @param batchRows rows per batch and kernel measurement per shape
      * @param embedRows texts routed from text (0: skip)
      * @param textData  folder that may hold Banking77's test.csv
+     * @param trafficUri a trace table with the given policy's vectors, routed instead of generated
+     *                   traffic (needs {@code policyUri})
      */
     public record Request(Optional<String> policyUri, List<String> shapes, long rows, long fitRows, int dim,
                           int labels, double oodShare, boolean ood, int queries, int warmup, long batchRows,
-                          int embedRows, String textData) {
+                          int embedRows, String textData, Optional<String> trafficUri) {
         public Request {
+            if (trafficUri.isPresent() && policyUri.isEmpty()) {
+                throw new io.tracer.BadInputException("bench routing: --traffic needs --policy (the traffic must carry "
+                        + "vectors of the policy's encoder)");
+            }
             if (rows < 1 || queries < 1 || warmup < 0 || fitRows < 10 || batchRows < 1 || embedRows < 0) {
                 throw new io.tracer.BadInputException("bench routing: --rows, --queries and --batch-rows must be "
                         + "positive, --fit-rows at least 10, --warmup and --embed-rows not negative; got --rows " + rows
@@ -128,8 +145,10 @@ public final class RoutingBenchmark {
 
         // Traffic: materialised first so each timed run reads a Delta table, as tracer route does.
         String trafficUri = dir + "/traffic";
-        long rows = new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(request.rows(), dim, labels,
-                SyntheticSpec.DEFAULT_NOISE, request.oodShare(), config.seed()), trafficUri, true);
+        long rows = request.trafficUri().isPresent()
+                ? repeated(request.trafficUri().get(), given.orElseThrow(), request.rows(), trafficUri)
+                : new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(request.rows(), dim, labels,
+                        SyntheticSpec.DEFAULT_NOISE, request.oodShare(), config.seed()), trafficUri, true);
         Dataset<Row> traffic = spark.read().format("delta").load(trafficUri);
         float[][] queries = queries(traffic);
 
@@ -144,7 +163,8 @@ public final class RoutingBenchmark {
         out.put("spark_rows", rows);
         out.put("dim", dim);
         out.put("labels", labels);
-        out.put("traffic_ood_share", request.oodShare());
+        out.put("traffic", request.trafficUri().orElse("generated"));
+        out.put("traffic_ood_share", request.trafficUri().isPresent() ? null : request.oodShare());
         out.put("ood", request.ood());
         out.put("policy_uri", given.map(LoadedPolicy::uri).orElse(null));
 
@@ -356,6 +376,43 @@ public final class RoutingBenchmark {
         Dataset<Row> rows = texts.limit(request.embedRows())
                 .withColumn(Columns.TRACE_ID, concat(lit("text-"), monotonically_increasing_id().cast("string")));
         return new Texts(rows, source);
+    }
+
+    /**
+     * Writes the table at {@code uri} over and over (each copy with its own trace ids) as the Delta
+     * traffic table, whole copies until there are at least {@code rows}; returns the rows written. The table is read as
+     * {@code tracer route} reads its input, so vectors of another encoder than the policy's, or no
+     * vectors, are refused with the reason.
+     */
+    private long repeated(String uri, LoadedPolicy policy, long rows, String trafficUri) {
+        RoutingInputs.Loaded in = RoutingInputs.load(spark, config, layout, TraceSource.of(uri),
+                new EncoderInfo(policy.manifest().encoder().id(), policy.manifest().encoder().dim()), "bench-routing");
+        if (!in.embedded()) {
+            throw new io.tracer.BadInputException("bench routing: --traffic " + uri + " has no embedding column; "
+                    + "embed it first (tracer embed --traces " + uri + " --output ...)");
+        }
+        Dataset<Row> base = in.rows().select(Columns.TRACE_ID, Columns.EMBEDDING).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long baseRows = base.count();
+            if (baseRows == 0) {
+                throw new io.tracer.BadInputException("bench routing: --traffic " + uri + " has no valid rows");
+            }
+            long copies = (rows + baseRows - 1) / baseRows;
+            // As many partitions as generated traffic of this size gets, so the Spark figures compare;
+            // the small table is broadcast, so each partition holds whole copies.
+            int partitions = new SyntheticTraceGenerator(spark).defaultPartitions(SyntheticSpec.of(copies * baseRows,
+                    policy.manifest().encoder().dim(), 2, 0.0, 0.0, config.seed()));
+            Dataset<Row> all = spark.range(0, copies, 1, (int) Math.min(partitions, copies)).withColumnRenamed("id", "_copy")
+                    .crossJoin(broadcast(base))
+                    .withColumn(Columns.TRACE_ID, concat(col(Columns.TRACE_ID), lit("#"), col("_copy").cast("string")))
+                    .select(Columns.TRACE_ID, Columns.EMBEDDING);
+            all.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(trafficUri);
+            LOG.info("bench routing: traffic from {}: its {} rows, {} copies ({} rows)", uri, baseRows, copies,
+                    copies * baseRows);
+            return spark.read().format("delta").load(trafficUri).count();
+        } finally {
+            base.unpersist();
+        }
     }
 
     /** Evaluates every column of every row and keeps nothing. */

@@ -190,6 +190,12 @@ public final class BenchCommand implements Runnable {
                 + "run when it exists (default ${DEFAULT-VALUE}; else generated texts).")
         String data = "../shared/data/banking77";
 
+        @Option(names = "--traffic", paramLabel = "URI",
+                description = "A trace table with vectors of --policy's encoder (e.g. Banking77's test.csv after tracer "
+                        + "embed), repeated to --rows: the Spark traffic and the router's queries instead of generated "
+                        + "rows, so the decisions the policy hands to the surrogate are timed.")
+        String traffic;
+
         @Override
         Map<String, String> configFlags() {
             return fit.overrides();
@@ -200,7 +206,8 @@ public final class BenchCommand implements Runnable {
             SparkSession spark = job.spark();
             print(new RoutingBenchmark(spark, job.config(), job.layout()).run(new RoutingBenchmark.Request(
                     java.util.Optional.ofNullable(policy).map(p -> qualify(spark, p)), shapes, rows, fitRows, dim,
-                    labels, oodShare, !noOod, queries, warmup, batchRows, embedRows, qualify(spark, data))));
+                    labels, oodShare, !noOod, queries, warmup, batchRows, embedRows, qualify(spark, data),
+                    java.util.Optional.ofNullable(traffic).map(t -> qualify(spark, t)))));
             return TracerCli.EXIT_OK;
         }
     }
