@@ -144,7 +144,9 @@ public final class RoutingBenchmark {
         int labels = given.map(p -> Math.max(2, p.manifest().labels().size())).orElse(request.labels());
 
         // Traffic: materialised first so each timed run reads a Delta table, as tracer route does.
-        String trafficUri = dir + "/traffic";
+        // Given traffic goes to its own table: its columns differ from the generated one's, which a
+        // later run without --traffic overwrites in place.
+        String trafficUri = dir + (request.trafficUri().isPresent() ? "/given-traffic" : "/traffic");
         long rows = request.trafficUri().isPresent()
                 ? repeated(request.trafficUri().get(), given.orElseThrow(), request.rows(), trafficUri)
                 : new SyntheticTraceGenerator(spark).write(SyntheticSpec.of(request.rows(), dim, labels,

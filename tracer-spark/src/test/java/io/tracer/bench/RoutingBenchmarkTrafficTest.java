@@ -46,7 +46,7 @@ class RoutingBenchmarkTrafficTest {
         assertNull(out.get("traffic_ood_share"));
         // whole copies until there are enough rows: three of the table
         assertEquals(3 * trafficRows, ((Number) out.get("spark_rows")).longValue());
-        long distinctIds = f.spark.read().format("delta").load(layout.root() + "/bench/routing/traffic")
+        long distinctIds = f.spark.read().format("delta").load(layout.root() + "/bench/routing/given-traffic")
                 .select(Columns.TRACE_ID).distinct().count();
         assertEquals(3 * trafficRows, distinctIds, "each copy has its own trace ids");
         @SuppressWarnings("unchecked")
@@ -55,6 +55,15 @@ class RoutingBenchmarkTrafficTest {
         // the fixture's in-distribution traffic is mostly handled (RouteJobTest: over a third);
         // generated traffic in another population would be deferred at the OOD gate
         assertTrue(handled > 0.3, "handled share " + handled);
+    }
+
+    @Test
+    void generatedTrafficStillRunsAfterGivenTraffic() {
+        new RoutingBenchmark(f.spark, f.config, layout).run(request(Optional.of(f.policyRoot()), 100, Optional.of(f.traffic)));
+        Map<String, Object> out = new RoutingBenchmark(f.spark, f.config, layout)
+                .run(request(Optional.of(f.policyRoot()), 500, Optional.empty()));
+        assertEquals("generated", out.get("traffic"));
+        assertEquals(500L, ((Number) out.get("spark_rows")).longValue());
     }
 
     @Test
