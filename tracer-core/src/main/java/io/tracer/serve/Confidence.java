@@ -4,7 +4,8 @@ package io.tracer.serve;
  * The gate's confidence features of a probability vector, computed as
  * {@code io.tracer.gate.ConfidenceFeatures} does in Spark SQL: top-1, top-2, their margin, and
  * the entropy divided by ln K (accumulated left to right, {@code 0 ln 0 = 0}, floored at 0).
- * Spark SQL's log is {@link StrictMath#log}, so this uses it too.
+ * Spark SQL's log is {@link StrictMath#log}; this takes the same bits from {@link FdlibmLog},
+ * without the native call per label.
  *
  * <p>Top-1 and top-2 are what Spark's ascending array_sort puts last: one pass with
  * {@link Double#compare}'s order (NaN above every number, -0.0 below 0.0) finds the same two
@@ -49,7 +50,7 @@ final class Confidence {
                 }
                 second = true;
             }
-            entropy = entropy - (x > 0.0 ? x * StrictMath.log(x) : 0.0);
+            entropy = entropy - (x > 0.0 ? x * FdlibmLog.log(x) : 0.0);
         }
         if (k < 2) {
             top2 = 0.0;
