@@ -78,6 +78,8 @@ public final class RoutingBenchmark {
     static final int SPARK_PASSES = 3;
     /** Block size of the batch and kernel measurements. */
     static final int BLOCK_ROWS = 1024;
+    /** A --traffic table of at most this many numbers (rows x width) is broadcast to be copied. */
+    private static final long BROADCAST_MAX_VALUES = 4_000_000;
     /** Traffic embeddings collected to the driver as the single-thread router's queries. */
     private static final int QUERY_INPUTS = 10_000;
     /** Name of the shape a given policy stands for. */
@@ -130,10 +132,18 @@ public final class RoutingBenchmark {
     private final TracerConfig config;
     private final LakehouseLayout layout;
 
+    private long broadcastMaxValues = BROADCAST_MAX_VALUES;
+
     public RoutingBenchmark(SparkSession spark, TracerConfig config, LakehouseLayout layout) {
         this.spark = spark;
         this.config = config;
         this.layout = layout;
+    }
+
+    /** For tests: the size above which a --traffic table streams instead of being broadcast. */
+    RoutingBenchmark broadcastingAtMost(long values) {
+        this.broadcastMaxValues = values;
+        return this;
     }
 
     public Map<String, Object> run(Request request) {
@@ -382,9 +392,9 @@ public final class RoutingBenchmark {
 
     /**
      * Writes the table at {@code uri} over and over (each copy with its own trace ids) as the Delta
-     * traffic table, whole copies until there are at least {@code rows}; returns the rows written. The table is read as
-     * {@code tracer route} reads its input, so vectors of another encoder than the policy's, or no
-     * vectors, are refused with the reason.
+     * traffic table, whole copies until there are at least {@code rows}; returns the rows written.
+     * The table is read as {@code tracer route} reads its input, so vectors of another encoder than
+     * the policy's, or no vectors, are refused with the reason.
      */
     private long repeated(String uri, LoadedPolicy policy, long rows, String trafficUri) {
         RoutingInputs.Loaded in = RoutingInputs.load(spark, config, layout, TraceSource.of(uri),
@@ -400,12 +410,15 @@ public final class RoutingBenchmark {
                 throw new io.tracer.BadInputException("bench routing: --traffic " + uri + " has no valid rows");
             }
             long copies = (rows + baseRows - 1) / baseRows;
-            // As many partitions as generated traffic of this size gets, so the Spark figures compare;
-            // the small table is broadcast, so each partition holds whole copies.
+            // As many partitions as generated traffic of this size gets, so the Spark figures compare.
             int partitions = new SyntheticTraceGenerator(spark).defaultPartitions(SyntheticSpec.of(copies * baseRows,
                     policy.manifest().encoder().dim(), 2, 0.0, 0.0, config.seed()));
-            Dataset<Row> all = spark.range(0, copies, 1, (int) Math.min(partitions, copies)).withColumnRenamed("id", "_copy")
-                    .crossJoin(broadcast(base))
+            Dataset<Row> range = spark.range(0, copies, 1, (int) Math.min(partitions, copies))
+                    .withColumnRenamed("id", "_copy");
+            // A table of test-set size is broadcast and copied within each partition; a large one
+            // streams and the copy numbers are broadcast instead (never a large table to the driver).
+            boolean small = baseRows * policy.manifest().encoder().dim() <= broadcastMaxValues;
+            Dataset<Row> all = (small ? range.crossJoin(broadcast(base)) : base.crossJoin(broadcast(range)))
                     .withColumn(Columns.TRACE_ID, concat(col(Columns.TRACE_ID), lit("#"), col("_copy").cast("string")))
                     .select(Columns.TRACE_ID, Columns.EMBEDDING);
             all.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(trafficUri);

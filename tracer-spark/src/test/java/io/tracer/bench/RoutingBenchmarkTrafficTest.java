@@ -58,6 +58,17 @@ class RoutingBenchmarkTrafficTest {
     }
 
     @Test
+    void aLargeTableStreamsAndIsCopiedTheSameWay() {
+        long trafficRows = f.spark.read().format("delta").load(f.traffic).count();
+        Map<String, Object> out = new RoutingBenchmark(f.spark, f.config, layout).broadcastingAtMost(0)
+                .run(request(Optional.of(f.policyRoot()), trafficRows + 1, Optional.of(f.traffic)));
+        assertEquals(2 * trafficRows, ((Number) out.get("spark_rows")).longValue());
+        long distinctIds = f.spark.read().format("delta").load(layout.root() + "/bench/routing/given-traffic")
+                .select(Columns.TRACE_ID).distinct().count();
+        assertEquals(2 * trafficRows, distinctIds, "each copy has its own trace ids");
+    }
+
+    @Test
     void generatedTrafficStillRunsAfterGivenTraffic() {
         new RoutingBenchmark(f.spark, f.config, layout).run(request(Optional.of(f.policyRoot()), 100, Optional.of(f.traffic)));
         Map<String, Object> out = new RoutingBenchmark(f.spark, f.config, layout)
