@@ -398,7 +398,7 @@ public final class RoutingBenchmark {
      */
     private long repeated(String uri, LoadedPolicy policy, long rows, String trafficUri) {
         RoutingInputs.Loaded in = RoutingInputs.load(spark, config, layout, TraceSource.of(uri),
-                new EncoderInfo(policy.manifest().encoder().id(), policy.manifest().encoder().dim()), "bench-routing");
+                EncoderInfo.of(policy.manifest().encoder()), "bench-routing");
         if (!in.embedded()) {
             throw new io.tracer.BadInputException("bench routing: --traffic " + uri + " has no embedding column; "
                     + "embed it first (tracer embed --traces " + uri + " --output ...)");

@@ -53,6 +53,7 @@ public final class ConfigKeys {
     public static final String ZOO_SEARCH_ROWS = "tracer.zoo.search-rows";
     public static final String ZOO_HOLDOUT_ROWS = "tracer.zoo.holdout-rows";
     public static final String ZOO_OUT_OF_FOLD_ROWS = "tracer.zoo.out-of-fold-rows";
+    public static final String ZOO_REFIT_ROWS = "tracer.zoo.refit-rows";
     public static final String ZOO_FINALIST_MARGIN = "tracer.zoo.finalist-margin";
     public static final String ZOO_METRIC = "tracer.zoo.metric";
     public static final String ZOO_PARALLELISM = "tracer.zoo.parallelism";

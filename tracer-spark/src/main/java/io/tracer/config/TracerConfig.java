@@ -92,9 +92,12 @@ public record TracerConfig(
      * @param finalistMargin a finalist whose first-fold score trails the other's by more than this
      *                      (in the metric's units; at least 2/sqrt of that fold's rows) stops
      *                      there; 1 cross-fits both on every fold
+     * @param refitRows     the published surrogate is the winner refitted on the train and
+     *                      selection rows together when they are at most this many (0: never);
+     *                      the selection split is still predicted by the fit on train rows alone
      */
     public record Zoo(String set, List<String> skip, List<String> add, int searchRows, int holdoutRows, int folds,
-                      int outOfFoldRows, double finalistMargin, String metric, int parallelism) {
+                      int outOfFoldRows, double finalistMargin, String metric, int parallelism, int refitRows) {
         public Zoo {
             require(List.of("light", "full").contains(set), ZOO_SET, "must be light or full, was " + set);
             require(searchRows >= 100, ZOO_SEARCH_ROWS, "must be at least 100, was " + searchRows);
@@ -106,6 +109,7 @@ public record TracerConfig(
             require(List.of("macro-f1", "accuracy").contains(metric), ZOO_METRIC,
                     "must be macro-f1 or accuracy, was " + metric);
             require(parallelism >= 1, ZOO_PARALLELISM, "must be at least 1");
+            require(refitRows >= 0, ZOO_REFIT_ROWS, "must be 0 (off) or more, was " + refitRows);
         }
     }
 
@@ -326,7 +330,7 @@ public record TracerConfig(
                             root.getInt(ZOO_SEARCH_ROWS), root.getInt(ZOO_HOLDOUT_ROWS), root.getInt(ZOO_FOLDS),
                             root.getInt(ZOO_OUT_OF_FOLD_ROWS), root.getDouble(ZOO_FINALIST_MARGIN),
                             root.getString(ZOO_METRIC),
-                            root.getInt(ZOO_PARALLELISM)),
+                            root.getInt(ZOO_PARALLELISM), root.getInt(ZOO_REFIT_ROWS)),
                     new Gate(root.getStringList(GATE_CANDIDATES), root.getInt(GATE_NEIGHBOURS),
                             root.getInt(GATE_NEIGHBOUR_LABELS), root.getInt(GATE_NEIGHBOUR_ROWS_PER_LABEL)),
                     new Ood(root.getBoolean(OOD_ENABLED), root.getDouble(OOD_QUANTILE),

@@ -2,6 +2,7 @@ package io.tracer.embed;
 
 import io.tracer.BadInputException;
 import io.tracer.Columns;
+import io.tracer.policy.PolicyManifest;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,6 +53,11 @@ public record EncoderInfo(String id, int dim) {
             return Optional.empty();
         }
         return of(data.schema().apply(Columns.EMBEDDING));
+    }
+
+    /** The encoder a policy was fitted with, as its manifest records it: the vectors it routes. */
+    public static EncoderInfo of(PolicyManifest.Encoder encoder) {
+        return new EncoderInfo(encoder.id(), encoder.dim());
     }
 
     /** The encoder recorded on one field's metadata, if any. */

@@ -32,7 +32,12 @@ public record FitResult(CountedCandidates counted, Frontier frontier, Map<String
     }
 
     public ZooResult zoo() {
-        return counted.scored().models().gates().surrogate().zoo();
+        return surrogate().zoo();
+    }
+
+    /** The zoo's winner: the fit that predicted the selection split and the one published. */
+    public SurrogateFit surrogate() {
+        return counted.scored().models().gates().surrogate();
     }
 
     public Map<String, GateModel> gates() {
@@ -48,12 +53,12 @@ public record FitResult(CountedCandidates counted, Frontier frontier, Map<String
         return counted.scored().gateAuc();
     }
 
-    /** Selection rows predicted by the surrogate and scored by every gate. */
+    /** Selection rows predicted by the winner's fit on train rows and scored by every gate. */
     public Dataset<Row> selection() {
         return counted.scored().selection();
     }
 
-    /** The same for calibration rows (read only by certification and reports). */
+    /** Calibration rows predicted by the published surrogate and scored by every gate (read only by certification and reports). */
     public Dataset<Row> calibration() {
         return counted.scored().calibration();
     }

@@ -104,7 +104,7 @@ public final class FitTables {
         String winner = fit.zoo().winnerSpec().name();
         for (CandidateScore c : fit.zoo().candidates()) {
             boolean search = CandidateScore.SEARCH.equals(c.phase());
-            boolean fin = CandidateScore.FINAL.equals(c.phase());
+            boolean fin = CandidateScore.FINAL.equals(c.phase()) || CandidateScore.REFIT.equals(c.phase());
             rows.add(new MetricRows.CandidateRow(runId, "surrogate", c.name(), 1, c.phase(),
                     search ? c.rung() : null, c.trainRows(), fin ? null : c.evalRows(), c.metric(), c.foldScores(),
                     number(c.mean()), number(c.std()), number(c.accuracy()), number(c.macroF1()), null,

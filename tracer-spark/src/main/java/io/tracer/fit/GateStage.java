@@ -39,11 +39,11 @@ public final class GateStage implements FitStage<SurrogateFit, GateFit> {
         boolean trained = settings.candidates().stream().anyMatch(n -> !GateTrainer.learnsNothing(n));
         // The reference is sampled from the out-of-fold train rows, the rows the gates learn from.
         if (settings.neighbours() > 0 && trained) {
-            NeighbourReference.requireWithinBudget(surrogate.winner().labels().size(),
+            NeighbourReference.requireWithinBudget(surrogate.published().labels().size(),
                     settings.neighbourRowsPerLabel(), surrogate.data().encoder().dim());
         }
         Optional<NeighbourReference> neighbours = settings.neighbours() > 0 && trained
-                ? Optional.of(NeighbourReference.sample(surrogate.zoo().outOfFold(), surrogate.winner().labels().size(),
+                ? Optional.of(NeighbourReference.sample(surrogate.zoo().outOfFold(), surrogate.published().labels().size(),
                         settings.neighbours(), settings.neighbourLabels(), settings.neighbourRowsPerLabel(),
                         Seeds.derive(config.seed(), "gate/neighbours")))
                 : Optional.empty();

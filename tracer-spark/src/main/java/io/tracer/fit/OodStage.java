@@ -37,7 +37,7 @@ public final class OodStage implements FitStage<GateFit, OodFit> {
     public OodFit run(GateFit gates) {
         SurrogateFit surrogate = gates.surrogate();
         FitData data = surrogate.data();
-        return new OodFit(gates, Optional.of(OodCalibrator.fit(surrogate.winner().predict(data.train()),
+        return new OodFit(gates, Optional.of(OodCalibrator.fit(surrogate.published().predict(data.train()),
                 data.labels().size(), config)));
     }
 }

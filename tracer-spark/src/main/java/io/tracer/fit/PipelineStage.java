@@ -41,7 +41,7 @@ public final class PipelineStage implements FitStage<ScoredSplits, CountedCandid
     @Override
     public CountedCandidates run(ScoredSplits scored) {
         CandidateCounter counter = new CandidateCounter(config.calibrate().gridSize());
-        SurrogateModel surrogate = scored.models().gates().surrogate().winner();
+        SurrogateModel surrogate = scored.models().gates().surrogate().published();
         List<String> families = config.pipeline().families();
         List<CandidateCounts> counted = new ArrayList<>();
         if (families.contains("global")) {

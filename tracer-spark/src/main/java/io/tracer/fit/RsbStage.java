@@ -71,7 +71,7 @@ public final class RsbStage implements FitStage<CountedCandidates, CountedCandid
             Dataset<Row> firstRows = firstScored.computeIfAbsent(first.get().l2d().candidate().gate(),
                     gate -> RsbFamily.scoreFirstStage(surrogate.zoo().outOfFold(),
                             first.get().l2d().candidate().stages().get(0).gate()));
-            builds.add(() -> rsb.build(target, surrogate.winner(), surrogate.zoo().winnerSpec(), first.get(),
+            builds.add(() -> rsb.build(target, surrogate.published(), surrogate.zoo().winnerSpec(), first.get(),
                             firstRows, scored.selection(), scored.calibration())
                     .map(counter::count));
         }

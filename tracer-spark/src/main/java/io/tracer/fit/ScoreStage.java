@@ -19,7 +19,8 @@ import java.util.Optional;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Stage score: the selection and calibration rows predicted by the surrogate, scored by every
+ * Stage score: the selection rows predicted by the winner's fit on train rows, the calibration
+ * rows by the published surrogate ({@link SurrogateFit}), both scored by every
  * gate and flagged by the OOD gate, persisted once for every family; each gate's AUC on the
  * selection split.
  */
@@ -47,8 +48,11 @@ public final class ScoreStage implements FitStage<OodFit, ScoredSplits> {
         SurrogateFit surrogate = models.gates().surrogate();
         Map<String, GateModel> gates = models.gates().gates();
         FitData data = surrogate.data();
-        Dataset<Row> selection = Lineage.persistCut(score(data.selection(), surrogate.winner(), gates, models.ood()));
-        Dataset<Row> calibration = Lineage.persistCut(score(data.calibration(), surrogate.winner(), gates, models.ood()));
+        // Selection rows by the fit that never saw them; calibration rows by the surrogate published.
+        Dataset<Row> selection = Lineage.persistCut(score(data.selection(), surrogate.selectionModel(), gates,
+                models.ood()));
+        Dataset<Row> calibration = Lineage.persistCut(score(data.calibration(), surrogate.published(), gates,
+                models.ood()));
         Map<String, Double> gateAuc = new LinkedHashMap<>();
         for (String name : gates.keySet()) {
             double auc = GateEvaluator.auc(selection.select(col(GateScores.column(name)).as(Columns.ACCEPT_SCORE),

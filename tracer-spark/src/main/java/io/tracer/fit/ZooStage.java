@@ -1,6 +1,7 @@
 package io.tracer.fit;
 
 import io.tracer.Seeds;
+import io.tracer.config.ConfigKeys;
 import io.tracer.config.TracerConfig;
 import io.tracer.zoo.ZooResult;
 import io.tracer.zoo.ZooTrainer;
@@ -8,7 +9,13 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stage zoo: cross-validate the surrogate candidates on the train rows and refit the winner. */
+import java.util.List;
+
+/**
+ * Stage zoo: cross-validate the surrogate candidates on the train rows and fit the winner on every
+ * train row; then, on a table small enough ({@code tracer.zoo.refit-rows}), refit it on the train
+ * and selection rows together for publication ({@link SurrogateFit} says why that is sound).
+ */
 public final class ZooStage implements FitStage<FitData, SurrogateFit> {
     private static final Logger LOG = LoggerFactory.getLogger(ZooStage.class);
 
@@ -42,8 +49,18 @@ public final class ZooStage implements FitStage<FitData, SurrogateFit> {
 
     @Override
     public SurrogateFit run(FitData data) {
-        ZooResult zoo = trainer(spark, config, data).train(data.train());
-        LOG.info("surrogate: {}", zoo.winnerSpec().name());
-        return new SurrogateFit(data, zoo);
+        ZooTrainer trainer = trainer(spark, config, data);
+        ZooResult zoo = trainer.train(data.train());
+        long both = data.trainRows() + data.selectionRows();
+        if (data.selectionRows() > 0 && both <= config.zoo().refitRows()) {
+            ZooTrainer.Refit refit = trainer.refit(zoo.winnerSpec(), List.of(data.train(), data.selection()));
+            LOG.info("surrogate: {}, published as its refit on {} train and selection rows", zoo.winnerSpec().name(),
+                    both);
+            return new SurrogateFit(data, zoo.with(refit.score()), refit.model());
+        }
+        LOG.info("surrogate: {}{}", zoo.winnerSpec().name(), config.zoo().refitRows() == 0 ? ""
+                : " (" + both + " train and selection rows, over " + ConfigKeys.ZOO_REFIT_ROWS + " = "
+                        + config.zoo().refitRows() + ": published as fitted on the train rows)");
+        return new SurrogateFit(data, zoo, zoo.winner());
     }
 }

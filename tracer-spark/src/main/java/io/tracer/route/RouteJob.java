@@ -106,7 +106,7 @@ public final class RouteJob {
         RoutingPlan plan = plan(policy, request.ood());
         LOG.info("routing with policy {} ({}, threshold {}, OOD gate {})", policy.versionId(),
                 plan.method().id(), plan.threshold(), plan.ood() == null ? "off" : "on");
-        EncoderInfo encoder = new EncoderInfo(policy.manifest().encoder().id(), policy.manifest().encoder().dim());
+        EncoderInfo encoder = EncoderInfo.of(policy.manifest().encoder());
 
         long t0 = System.nanoTime();
         RoutingInputs.Loaded inputs = RoutingInputs.load(spark, config, layout, request.input(), encoder,

@@ -12,7 +12,9 @@ import java.util.List;
  * finalist's k-fold fit on the out-of-fold sample (one score per fold; the better finalist wins;
  * a finalist that trailed by more than the margin on the first fold stopped there, with one score);
  * {@link #FINAL}, the winner
- * refitted on every train row (no score: no row is left to score it on).
+ * refitted on every train row (no score: no row is left to score it on); {@link #REFIT}, the
+ * winner refitted on the train and selection rows together, the surrogate published when
+ * {@code tracer.zoo.refit-rows} allows it (no score either).
  *
  * @param metric       the selection metric (macro-f1 or accuracy)
  * @param rung         the halving rung (0 first); -1 outside the search
@@ -37,6 +39,7 @@ public record CandidateScore(String name, String kind, String metric, String pha
     public static final String SEARCH = "search";
     public static final String CROSS_FIT = "cross-fit";
     public static final String FINAL = "final";
+    public static final String REFIT = "refit";
 
     public CandidateScore {
         foldScores = List.copyOf(foldScores);

@@ -24,6 +24,13 @@ public record ZooResult(List<CandidateScore> candidates, SurrogateSpec winnerSpe
         candidates = List.copyOf(candidates);
     }
 
+    /** The same result with one more row for the candidates table (e.g. the winner's refit). */
+    public ZooResult with(CandidateScore score) {
+        List<CandidateScore> more = new java.util.ArrayList<>(candidates);
+        more.add(score);
+        return new ZooResult(more, winnerSpec, winner, outOfFold);
+    }
+
     /** Each searched candidate's score at the last rung it reached, in the order first scored. */
     public List<CandidateScore> searchScores() {
         Map<String, CandidateScore> last = new LinkedHashMap<>();

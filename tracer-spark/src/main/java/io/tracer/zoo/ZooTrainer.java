@@ -118,6 +118,31 @@ public final class ZooTrainer {
         }
     }
 
+    /** A spec fitted again on more rows, with its candidates-table row. */
+    public record Refit(SurrogateModel model, CandidateScore score) {}
+
+    /**
+     * Fits {@code spec} (the winner) on every row of {@code parts} together, e.g. the train and
+     * selection rows, for publication: one fit like the final one ({@link CandidateScore#REFIT}).
+     */
+    public Refit refit(SurrogateSpec spec, List<Dataset<Row>> parts) {
+        Dataset<Row> prepared = null;
+        for (Dataset<Row> part : parts) {
+            Dataset<Row> p = prepare(part, false);
+            prepared = prepared == null ? p : prepared.union(p);
+        }
+        if (prepared == null) {
+            throw new BadInputException("zoo: no rows to refit " + spec.name() + " on");
+        }
+        long n = prepared.count();
+        Fitted f = fitAll(spec, prepared, n, dimension(prepared));
+        LOG.info("zoo: {} refitted on {} train and selection rows in {} s{}", spec.name(), n,
+                String.format("%.1f", f.seconds()), iterationNote(f));
+        return new Refit(f.model(), new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
+                CandidateScore.REFIT, -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                f.seconds(), f.iterations(), f.converged()));
+    }
+
     private ZooResult train(Dataset<Row> prepared, List<SurrogateSpec> specs, int dim) {
         Dataset<Row> keyed = prepared.withColumn(KEY, HashSample.uniform(Seeds.derive(seed, "zoo/sample"), Columns.TRACE_ID));
         long n = keyed.count();

@@ -34,6 +34,11 @@ class ConfigLoaderTest {
         BadInputException e2 = assertThrows(BadInputException.class,
                 () -> ConfigLoader.load(null, Map.of("calibrate.delta", "1.5")));
         assertTrue(e2.getMessage().contains("tracer.calibrate.delta"), e2.getMessage());
+        BadInputException e3 = assertThrows(BadInputException.class,
+                () -> ConfigLoader.load(null, Map.of("zoo.refit-rows", "-1")));
+        assertTrue(e3.getMessage().contains("tracer.zoo.refit-rows"), e3.getMessage());
+        assertEquals(50_000, ConfigLoader.load(null, Map.of()).zoo().refitRows());
+        assertEquals(0, ConfigLoader.load(null, Map.of("zoo.refit-rows", "0")).zoo().refitRows());
     }
 
     @Test

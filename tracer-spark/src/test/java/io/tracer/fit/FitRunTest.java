@@ -226,12 +226,54 @@ class FitRunTest {
     }
 
     /**
+     * The published surrogate is the winner refitted on the train and selection rows together
+     * (tracer.zoo.refit-rows; this table is under the cap): one refit row in the candidates,
+     * counting both splits; every candidate's first stage carries it; it scores the calibration
+     * rows, while the selection rows are scored by the winner's fit on train rows alone, which
+     * never saw them. The two fits give different scores, so the test tells them apart.
+     */
+    @Test
+    void theWinnerIsPublishedRefittedOnTrainAndSelectionAndSelectionIsScoredWithoutIt() {
+        FitResult fit = first.fit();
+        SurrogateFit surrogate = fit.surrogate();
+        assertTrue(surrogate.refitted());
+        List<io.tracer.zoo.CandidateScore> refits = fit.zoo().candidates().stream()
+                .filter(c -> io.tracer.zoo.CandidateScore.REFIT.equals(c.phase())).toList();
+        assertEquals(1, refits.size());
+        assertEquals(fit.zoo().winnerSpec().name(), refits.get(0).name());
+        assertEquals(fit.data().trainRows() + fit.data().selectionRows(), refits.get(0).trainRows());
+        for (var c : fit.candidates()) {
+            assertSame(surrogate.published(), c.candidate().stages().get(0).surrogate(), c.candidate().label());
+        }
+        Map<String, Double> selectionScored = top1(fit.selection());
+        assertEquals(top1(scoredBy(fit, surrogate.selectionModel(), fit.data().selection())), selectionScored);
+        assertNotEquals(top1(scoredBy(fit, surrogate.published(), fit.data().selection())), selectionScored);
+        Map<String, Double> calibrationScored = top1(fit.calibration());
+        assertEquals(top1(scoredBy(fit, surrogate.published(), fit.data().calibration())), calibrationScored);
+        assertNotEquals(top1(scoredBy(fit, surrogate.selectionModel(), fit.data().calibration())), calibrationScored);
+    }
+
+    private static Dataset<Row> scoredBy(FitResult fit, io.tracer.zoo.SurrogateModel model, Dataset<Row> rows) {
+        return io.tracer.pipeline.GateScores.addAll(model.predictWithAgree(rows), Map.of("top1", fit.gates().get("top1")));
+    }
+
+    /** trace id -> the top1 gate's score (the surrogate's top probability). */
+    private static Map<String, Double> top1(Dataset<Row> scored) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (Row r : scored.select(Columns.TRACE_ID, io.tracer.pipeline.GateScores.column("top1")).collectAsList()) {
+            out.put(r.getString(0), r.getDouble(1));
+        }
+        return out;
+    }
+
+    /**
      * The leak test: the same split with the calibration rows' teacher labels permuted among
      * them. Nothing chosen before certification may move: the zoo's scores and winner, every
      * model's predictions and gate scores on selection, the OOD gate, every candidate's
      * threshold grid and selection counts, each target's selected candidate, start point and
-     * pre-registered sequence, the RSB first-stage thresholds. Only certificates may change (and
-     * do: the permuted labels agree far less).
+     * pre-registered sequence, the RSB first-stage thresholds, and the published surrogate (refitted
+     * on train and selection rows) on the calibration rows. Only certificates may change (and do:
+     * the permuted labels agree far less).
      */
     @Test
     void permutingTheCalibrationLabelsChangesNothingButTheCertificates() {
@@ -279,6 +321,11 @@ class FitRunTest {
         assertEquals(0, predictionsDiffer, "predictions on selection");
         assertTrue(maxGateDiff <= 1e-6, "gate scores on selection move by " + maxGateDiff);
         base.gateAuc().forEach((g, auc) -> assertEquals(auc, again.gateAuc().get(g), 1e-6, "AUC of " + g));
+        // the published surrogate: it never learns from a calibration row, so it scores them alike
+        Map<String, Double> calBefore = top1(base.calibration());
+        Map<String, Double> calAfter = top1(again.calibration());
+        assertEquals(calBefore.keySet(), calAfter.keySet());
+        calBefore.forEach((id, s) -> assertEquals(s, calAfter.get(id), 1e-6, "published surrogate on " + id));
         // the OOD gate
         assertArrayEquals(base.ood().orElseThrow().thresholds(), again.ood().orElseThrow().thresholds(), 1e-6);
         // every candidate: grid and selection counts; RSB's first-stage threshold

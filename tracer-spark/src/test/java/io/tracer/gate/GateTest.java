@@ -47,7 +47,7 @@ class GateTest {
         Dataset<Row> test = all.exceptAll(train);
         LabelIndex labels = LabelIndex.fromTeacher(all);
         ZooTrainer trainer = new ZooTrainer(spark, new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 3,
-                50000, 0.02, "macro-f1", 2), labels, 42L);
+                50000, 0.02, "macro-f1", 2, 50000), labels, 42L);
         zoo = trainer.train(SyntheticClusters.withFolds(train, 3),
                 List.of(SurrogateZoo.byName("lr-1e-2", DIM, K).withParam("maxIter", 30)));
         heldOut = zoo.winner().predictWithAgree(labels.withLabelIndex(test)).cache();

@@ -134,7 +134,7 @@ class RsbFamilyTest {
         SurrogateSpec lr = SurrogateZoo.byName("lr-1e-3", 8, 4);
         SurrogateSpec spec = new SurrogateSpec("rsb-test-lr", lr.kind(), lr.params());
         ZooTrainer trainer = new ZooTrainer(SparkTestSession.get(),
-                new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 2, 50000, 0.02, "macro-f1", 2), labels, 17);
+                new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 2, 50000, 0.02, "macro-f1", 2, 50000), labels, 17);
         RsbFamily rsb = new RsbFamily(trainer, new GateTrainer(), 19, 5000);
         // out-of-fold rows as the zoo leaves them, with two folds
         Dataset<Row> outOfFold = second.predictWithAgree(prepared)

@@ -58,7 +58,7 @@ public final class Banking77ZooBench {
 
             String skip = System.getProperty("tracer.zoo.skip", "");
             TracerConfig.Zoo zooConfig = new TracerConfig.Zoo(set,
-                    skip.isBlank() ? List.of() : List.of(skip.split(",")), List.of(), 2000, 4000, 3, 50000, 0.02, "macro-f1", 2);
+                    skip.isBlank() ? List.of() : List.of(skip.split(",")), List.of(), 2000, 4000, 3, 50000, 0.02, "macro-f1", 2, 50000);
             long t0 = System.nanoTime();
             ZooResult zoo = new ZooTrainer(spark, zooConfig, labels, seed).train(train);
             double zooSeconds = (System.nanoTime() - t0) / 1e9;

@@ -29,7 +29,7 @@ class XgboostPackedRowsTest {
         int dim = 6;
         Dataset<Row> scattered = SyntheticClusters.make(300, k, dim, 0.8, 11L).repartition(6);
         LabelIndex labels = LabelIndex.fromTeacher(scattered);
-        TracerConfig.Zoo config = new TracerConfig.Zoo("full", List.of(), List.of(), 2000, 4000, 2, 50000, 0.02, "macro-f1", 1);
+        TracerConfig.Zoo config = new TracerConfig.Zoo("full", List.of(), List.of(), 2000, 4000, 2, 50000, 0.02, "macro-f1", 1, 50000);
         SurrogateSpec xgb = new SurrogateSpec("xgb-small", SurrogateSpec.Kind.XGBOOST, java.util.Map.of("numRound", "5",
                 "maxDepth", "3", "eta", "0.3", "subsample", "1.0", "colsampleBytree", "1.0", "nthread", "1"));
 

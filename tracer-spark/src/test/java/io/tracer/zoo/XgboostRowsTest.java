@@ -60,7 +60,7 @@ class XgboostRowsTest {
         rows = SyntheticClusters.make(900, K, DIM, 1.6, 21L).cache();
         labels = LabelIndex.fromTeacher(rows);
         zoo = new ZooTrainer(spark, new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 2, 50000, 0.02,
-                "macro-f1", 1), labels, 5L);
+                "macro-f1", 1, 50000), labels, 5L);
     }
 
     @AfterAll

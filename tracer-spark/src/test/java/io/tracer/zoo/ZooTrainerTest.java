@@ -38,12 +38,12 @@ class ZooTrainerTest {
     }
 
     static TracerConfig.Zoo zoo(String set, List<String> skip, List<String> add) {
-        return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, 0.02, "macro-f1", 2);
+        return new TracerConfig.Zoo(set, skip, add, 2000, 4000, 3, 50000, 0.02, "macro-f1", 2, 50000);
     }
 
     /** The light zoo's sizes with {@code finalistMargin}; 1 cross-fits both finalists on every fold. */
     static TracerConfig.Zoo zoo(double finalistMargin) {
-        return new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 3, 50000, finalistMargin, "macro-f1", 2);
+        return new TracerConfig.Zoo("light", List.of(), List.of(), 2000, 4000, 3, 50000, finalistMargin, "macro-f1", 2, 50000);
     }
 
     /** A one-split tree: a candidate any logistic regression beats on the clusters. */
@@ -290,7 +290,7 @@ class ZooTrainerTest {
                 Map.of("maxDepth", "2", "minInstancesPerNode", "1", "maxBins", "32"));
         // a margin of 1: both finalists go through every fold, so their means compare
         TracerConfig.Zoo small = new TracerConfig.Zoo("light", List.of(), List.of(), 200, 240, 3, 50000, 1.0,
-                "macro-f1", 2);
+                "macro-f1", 2, 50000);
         ZooResult result = new ZooTrainer(spark, small, labels, 42L)
                 .train(SyntheticClusters.withFolds(rows, 3), List.of(stump, good, shallow, strong));
         try {
@@ -426,5 +426,38 @@ class ZooTrainerTest {
         assertEquals(List.of("forest", "xgb", "tree", "mlp-2x256x128", "mlp-1x256"), order.subList(0, 5), order.toString());
         assertEquals("nb-gaussian", order.get(order.size() - 1), order.toString());
         assertTrue(order.subList(5, order.size() - 1).stream().allMatch(n -> n.startsWith("lr-")), order.toString());
+    }
+
+    /** A refit sees every row of its parts together and is recorded as one refit row of the candidates. */
+    @Test
+    void aRefitFitsTheSpecOnEveryRowOfItsPartsTogether() {
+        SurrogateSpec spec = lr("lr-1e-2", 20);
+        ZooTrainer trainer = new ZooTrainer(spark, zoo("light", List.of(), List.of()), labels, 42L);
+        Dataset<Row> first = rows.where(org.apache.spark.sql.functions.pmod(
+                org.apache.spark.sql.functions.xxhash64(col(Columns.TRACE_ID)), org.apache.spark.sql.functions.lit(2))
+                .equalTo(0));
+        Dataset<Row> second = rows.except(first);
+        long a = first.count();
+        long b = second.count();
+        assertTrue(a > 100 && b > 100, a + " / " + b);
+        ZooTrainer.Refit refit = trainer.refit(spec, List.of(first, second));
+        assertEquals(CandidateScore.REFIT, refit.score().phase());
+        assertEquals(spec.name(), refit.score().name());
+        assertEquals(a + b, refit.score().trainRows());
+        assertTrue(Double.isNaN(refit.score().mean()), "a refit has no rows left to be scored on");
+        // the same rows in one part give the same model (up to MLlib's summation order)
+        double[] together = refit.model().predict(rows).select(Columns.PROBABILITY).collectAsList().stream()
+                .mapToDouble(r -> ((org.apache.spark.ml.linalg.Vector) r.get(0)).apply(0)).toArray();
+        double[] once = trainer.fit(spec, rows).predict(rows).select(Columns.PROBABILITY).collectAsList().stream()
+                .mapToDouble(r -> ((org.apache.spark.ml.linalg.Vector) r.get(0)).apply(0)).toArray();
+        assertArrayEquals(once, together, 1e-4);
+        // and a model of the first part alone differs
+        double[] part = trainer.fit(spec, first).predict(rows).select(Columns.PROBABILITY).collectAsList().stream()
+                .mapToDouble(r -> ((org.apache.spark.ml.linalg.Vector) r.get(0)).apply(0)).toArray();
+        double most = 0;
+        for (int i = 0; i < once.length; i++) {
+            most = Math.max(most, Math.abs(once[i] - part[i]));
+        }
+        assertTrue(most > 1e-3, "a fit on half the rows moves a probability by " + most);
     }
 }
