@@ -136,7 +136,7 @@ public final class ZooTrainer {
         }
         long n = prepared.count();
         Fitted f = fitAll(spec, prepared, n, dimension(prepared));
-        LOG.info("zoo: {} refitted on {} train and selection rows in {} s{}", spec.name(), n,
+        LOG.info("zoo: {} refitted on {} rows in {} s{}", spec.name(), n,
                 String.format("%.1f", f.seconds()), iterationNote(f));
         return new Refit(f.model(), new CandidateScore(spec.name(), spec.kind().name(), config.metric(),
                 CandidateScore.REFIT, -1, n, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
