@@ -75,7 +75,8 @@ public final class MetricTables {
             col("kind", STRING, "surrogate or gate"),
             col("name", STRING, "candidate name"),
             col("stage", INT, "routing stage the candidate was fitted for (0 for single-stage)"),
-            col("phase", STRING, "surrogates: search (one row per halving rung reached), cross-fit (a finalist's k folds on the out-of-fold sample, or its first fold only when it trailed by more than the margin there; the better of two finalists wins), final (the winner on every train row) or refit (the winner on every train and selection row: the published surrogate, under tracer.zoo.refit-rows); null for gates"),
+            col("phase", STRING, "surrogates: search (one row per halving rung reached), cross-fit (a finalist's k folds on the out-of-fold sample, or its first fold only when it trailed by more than the margin there; the better of two finalists wins), final (the winner on every train row) or refit (the winner on every train and selection row: the published surrogate, under "
+                    + ConfigKeys.ZOO_REFIT_ROWS + "); null for gates"),
             col("rung", INT, "successive-halving rung of a search row (0 first); null otherwise"),
             col("train_rows", LONG, "rows the fit saw (per fold for the cross-fit; the out-of-fold rows for a gate)"),
             col("eval_rows", LONG, "rows the score was measured on: the search holdout, the cross-fit sample (its first fold for a finalist that stopped there), or the selection split for a gate; null for the final fit"),
