@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StandaloneClusterIT {
     private static final Path REPO = Path.of("").toAbsolutePath();
+    /** Each step's log, kept after the run for a reader of a failure or a slow run. */
+    private static final Path LOGS = REPO.resolve("tracer-spark/target/cluster-it");
     /**
      * A cheap fit, as the unit tests use: one logistic candidate, two folds. The boosted gate
      * stays, so XGBoost's barrier stage runs on an executor in its own JVM, as on Databricks or
@@ -90,12 +92,13 @@ class StandaloneClusterIT {
     void fitRouteAndAuditOnTheClusterMatchLocalMode() throws Exception {
         List<String> fitArgs = new ArrayList<>(List.of("fit", "--traces", uri("traces")));
         fitArgs.addAll(CHEAP);
+        // One after the other: on two cores the pair side by side took longer than in turn.
         run(cluster(with(fitArgs, "--lakehouse", uri("cluster-lake"), "--run-id", "on-cluster")), 0, "fit-cluster");
         run(tracer(with(fitArgs, "--lakehouse", uri("local-lake"), "--run-id", "local",
                 "-Dtracer.spark.default-master=local[2]")), 0, "fit-local");
 
         // the neighbour input was on (the cluster fit read the same flags; the equal frontiers below say the rest)
-        assertTrue(Files.readString(dir.resolve("fit-local.log")).contains("gates: neighbour reference of"),
+        assertTrue(Files.readString(LOGS.resolve("fit-local.log")).contains("gates: neighbour reference of"),
                 "the local fit's gates read the neighbour input");
 
         List<Row> onCluster = frontier("cluster-lake", "on-cluster");
@@ -184,15 +187,23 @@ class StandaloneClusterIT {
         return dir.resolve(name).toUri().toString().replaceAll("/$", "");
     }
 
-    /** Runs {@code cmd} from the repository root; fails with its log when the exit code differs. */
+    /**
+     * Runs {@code cmd} from the repository root, its output kept in {@code target/cluster-it/<name>.log}
+     * (the temporary directory is not kept); fails with the log's tail when the exit code differs.
+     */
     private static void run(List<String> cmd, int expectedExit, String name) throws IOException, InterruptedException {
-        File log = dir.resolve(name + ".log").toFile();
+        Files.createDirectories(LOGS);
+        File log = LOGS.resolve(name + ".log").toFile();
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log);
         pb.environment().putAll(clusterEnv);
         pb.environment().put("TRACER_HEAP", "2g");
+        long t0 = System.nanoTime();
         Process p = pb.start();
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        boolean finished = p.waitFor(15, TimeUnit.MINUTES);
+        // where the test's minutes go, step by step, in the failsafe report
+        System.out.printf("[cluster-it] %s: %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
+        if (!finished) {
             p.destroyForcibly();
             throw new AssertionError(name + " did not finish in 15 minutes; log " + log);
         }
