@@ -62,6 +62,13 @@ class StandaloneClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        // Only this run's logs: a step an earlier run reached and this one does not leaves no stale log.
+        Files.createDirectories(LOGS);
+        try (var old = Files.newDirectoryStream(LOGS, "*.log")) {
+            for (Path log : old) {
+                Files.delete(log);
+            }
+        }
         clusterEnv = new HashMap<>();
         clusterEnv.put("TRACER_CLUSTER_DIR", dir.resolve("cluster").toString());
         clusterEnv.put("TRACER_MASTER_PORT", Integer.toString(freePort()));
@@ -188,11 +195,10 @@ class StandaloneClusterIT {
     }
 
     /**
-     * Runs {@code cmd} from the repository root, its output kept in {@code target/cluster-it/<name>.log}
-     * (the temporary directory is not kept); fails with the log's tail when the exit code differs.
+     * Runs {@code cmd} from the repository root, its output in {@link #LOGS}{@code /<name>.log};
+     * fails with the log's tail when the exit code differs.
      */
     private static void run(List<String> cmd, int expectedExit, String name) throws IOException, InterruptedException {
-        Files.createDirectories(LOGS);
         File log = LOGS.resolve(name + ".log").toFile();
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log);
