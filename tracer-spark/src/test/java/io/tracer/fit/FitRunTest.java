@@ -111,6 +111,46 @@ class FitRunTest {
         }
     }
 
+    /**
+     * B1's hindsight coverage read on the calibration rows themselves: the certified threshold is
+     * one a hindsight choice could make (its calibration agreement is at least the target), so
+     * the hindsight figure can be no lower than the certified coverage; and routing with every
+     * threshold open handles every row the certified policy handles, with the same label.
+     */
+    @Test
+    void hindsightCoverageOnCalibrationRowsIsAtLeastTheCertifiedCoverage() {
+        FitResult fit = first.fit();
+        int dim = fit.data().encoder().dim();
+        int deployedTargets = 0;
+        for (TargetOutcome o : fit.outcomes()) {
+            Optional<io.tracer.route.RoutingPlan> open =
+                    io.tracer.bench.HindsightCoverage.acceptingAll(o, fit.data().labels(), dim, fit.ood());
+            assertEquals(o.certified().isPresent(), open.isPresent(), "target " + o.target());
+            if (open.isEmpty()) {
+                continue;
+            }
+            deployedTargets++;
+            Dataset<Row> calibration = fit.data().calibration();
+            Dataset<Row> all = new io.tracer.route.BatchRouter(open.get()).route(calibration).cache();
+            Dataset<Row> certified = new io.tracer.route.BatchRouter(io.tracer.route.RoutingPlan.of(o,
+                    fit.data().labels(), dim, fit.ood())).route(calibration);
+            double hindsight = io.tracer.bench.HindsightCoverage.of(all, o.target());
+            assertTrue(hindsight >= o.coverage() - 1e-12,
+                    "target " + o.target() + ": hindsight " + hindsight + " < certified " + o.coverage());
+            assertTrue(hindsight <= 1.0);
+            long lost = certified.where(col("decision").equalTo("handled")).select(col(Columns.TRACE_ID),
+                            col("surrogate_label").as("certified_label"))
+                    .join(all.where(col("decision").equalTo("handled")).select(col(Columns.TRACE_ID),
+                            col("surrogate_label")), Columns.TRACE_ID, "left")
+                    .where(col("surrogate_label").isNull()
+                            .or(col("surrogate_label").notEqual(col("certified_label")))).count();
+            assertEquals(0, lost, "target " + o.target()
+                    + ": rows the certified policy handles that the open one does not, or labels differently");
+            all.unpersist();
+        }
+        assertTrue(deployedTargets > 0, first.summary());
+    }
+
     @Test
     void everyTargetHasAnOutcomeAndCertifiedOnesHoldTheirBound() {
         assertEquals(3, first.fit().outcomes().size());
