@@ -36,7 +36,7 @@ class HindsightCoverageTest {
     }
 
     @Test
-    void theBestThresholdOnTheRowsThemselvesWhateverTheCertifiedOneWas() {
+    void theBestThresholdOnTheRowsThemselvesNeedNotBeTheMostLenient() {
         SparkSession spark = SparkTestSession.get();
         // Ten scored rows, best first: right, right, wrong, right x 5, wrong, right; in hindsight
         // the top eight agree on 7 of 8.
