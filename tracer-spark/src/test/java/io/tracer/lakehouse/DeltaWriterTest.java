@@ -178,6 +178,35 @@ class DeltaWriterTest {
         }
     }
 
+    /**
+     * The writer reads a table's location, comment and properties from its metadata, not from
+     * DESCRIBE DETAIL (which sizes the table); what it reads must be what DESCRIBE DETAIL says, by
+     * path and through a catalog name, and the version it reports must be DESCRIBE HISTORY's latest.
+     */
+    @Test
+    void whatTheWriterReadsOfATableIsWhatDescribeDetailSays() {
+        for (String prefix : List.of("", "tracer_dw_detail", "spark_catalog.tracer_dw_detail3")) {
+            LakehouseLayout layout = new LakehouseLayout(dir.resolve("detail" + prefix.replace('.', '_')).toUri()
+                    .toString(), prefix);
+            DeltaWriter writer = new DeltaWriter(spark, layout);
+            writer.write(MetricTable.LABEL_COVERAGE, "r1", coverage("r1", 0.9, "a", 1L));
+            long version = writer.write(MetricTable.LABEL_COVERAGE, "r2", coverage("r2", 0.9, "a", 2L));
+            String name = layout.sqlName(MetricTable.LABEL_COVERAGE);
+            DeltaWriter.Detail read = writer.detail(name);
+            Row detail = spark.sql("DESCRIBE DETAIL " + name).head();
+            assertTrue(DeltaWriter.sameLocation(read.location(), detail.getAs("location")),
+                    prefix + ": " + read.location() + " vs " + detail.getAs("location"));
+            assertTrue(DeltaWriter.sameLocation(read.location(), layout.labelCoverage()), prefix + ": " + read.location());
+            assertEquals(detail.<String>getAs("description"), read.description(), prefix);
+            assertEquals(MetricTable.LABEL_COVERAGE.comment(), read.description(), prefix);
+            Map<String, String> described = detail.getJavaMap(detail.fieldIndex("properties"));
+            assertFalse(described.isEmpty(), prefix);
+            described.forEach((k, v) -> assertEquals(v, read.properties().get(k), prefix + ": property " + k));
+            assertEquals(spark.sql("DESCRIBE HISTORY " + name + " LIMIT 1").head().<Long>getAs("version"), version,
+                    prefix);
+        }
+    }
+
     /** A path-only lakehouse that turns the catalog on: its tables are registered where they are. */
     @Test
     void aPathTableIsRegisteredInPlaceWhenTheCatalogIsTurnedOn() {
