@@ -99,8 +99,8 @@ public final class DeltaWriter {
 
     /**
      * Writes one run's rows into several tables at once, each as {@link #write} does. A metric
-     * write is mostly driver-side waiting (Delta's log, the commit, a small job), about a second
-     * each even for a few rows, so the tables go side by side on a small pool. Each write is
+     * write is mostly driver-side waiting (Delta's log, the commit, a small job), half a second or
+     * more each even for a few rows, so the tables go side by side on a small pool. Each write is
      * atomic on its own, as before; nothing was ever atomic across tables (the runs table says
      * whether the run finished). Every write is waited for before anything is thrown, so a failed
      * call leaves no write running; the first failure in {@code writes}' order is thrown (an
