@@ -325,6 +325,11 @@ public final class DeltaWriter {
             }
             throw sneaky(e);
         }
+        if (!exists && !DeltaTable.isDeltaTable(spark, detail.location())) {
+            // The same race, seen from the metadata commands: where DESCRIBE DETAIL failed on a log
+            // directory without a commit, they may answer for an empty table. Retry, as above.
+            throw new DeltaRetry.RaceLost("metric table " + sqlName + " is being created by another run", null);
+        }
         if (name.isPresent() && !sameLocation(detail.location(), uri)) {
             LOG.warn("catalog table {} is at {}, not at {} under the lakehouse root: tracer reads and writes the "
                     + "catalog table", name.get(), detail.location(), uri);
